@@ -1,0 +1,340 @@
+"""Derive what follows from the asserted facts, as of a date, into the ``inferred`` graph.
+
+The derivation runs in stages (each documented on the rule it applies; every derived node names
+its rule with ``sov:derivedBy``):
+
+1. OWL RL (:mod:`sovkg.reasoning`): types from the class hierarchy, seats as ``sov:establishedIn``.
+2. Validity: ``sov:inEffect true`` on every stake, arrangement, certificate, membership, adequacy
+   decision, law, subcontracting and technology dependency that holds on the date; EU/EEA
+   membership (``sov:memberOf``) and adequacy (``sov:adequacyInForce``) on the date.
+3. Control: ``sov:directlyControls`` from in-effect stakes (rule ``kg:rule/control-from-stake``);
+   OWL RL then closes ``sov:controls`` (transitive) and ``sov:controlledBy`` (inverse).
+4. Applicability: which access law binds which entity, on which reach criterion
+   (:mod:`sovkg.exposure`).
+5. Exposure findings with their ordered evidence paths (:mod:`sovkg.exposure`).
+
+>>> from sovkg.load import load_dataset
+>>> ds = load_dataset(include_case=False)
+>>> result = derive(ds, as_of=dt.date(2019, 6, 1))
+>>> (KG["country/GB"], SOV.memberOf, KG["union/EU"]) in ds.graph(INFERRED_GRAPH)
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import PROV
+from rdflib.term import Node
+
+from sovkg.dates import as_date, holds_on
+from sovkg.namespaces import INFERRED_GRAPH, KG, SOV
+from sovkg.reasoning import owl_rl_entailments
+
+Triple = tuple[Node, Node, Node]
+
+TIMED_CLASSES = (
+    SOV.OwnershipStake,
+    SOV.HostingArrangement,
+    SOV.Certificate,
+    SOV.Membership,
+    SOV.AdequacyDecision,
+    SOV.Law,
+    SOV.Subcontracting,
+    SOV.TechnologyDependency,
+)
+"""Classes whose instances get ``sov:inEffect`` when they hold on the derivation date."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A derivation rule: its IRI, label and what it says."""
+
+    iri: URIRef
+    label: str
+    definition: str
+
+
+RULES: dict[str, Rule] = {
+    rule.iri.split("/")[-1]: rule
+    for rule in (
+        Rule(KG["rule/owl-rl"], "OWL 2 RL entailment",
+             "Types from the class hierarchy, super-properties, inverse and transitive properties "
+             "(OWL 2 RL rules cax-sco, prp-spo1, prp-inv, prp-trp, prp-dom, prp-rng)."),
+        Rule(KG["rule/validity"], "validity on the date",
+             "A fact is in effect when the date lies between its validFrom and validUntil (a missing "
+             "bound is open); a certificate also needs its scheme to be accepted on that date; a "
+             "planned arrangement is never in effect."),
+        Rule(KG["rule/union-membership"], "union membership on the date",
+             "A country is a member of a union when one of its memberships is in effect; EU members "
+             "are in the EEA while the EEA exists."),
+        Rule(KG["rule/adequacy"], "adequacy on the date",
+             "A country has an adequacy decision in force when a decision covering the whole country "
+             "(not partial) is in effect."),
+        Rule(KG["rule/control-from-stake"], "control from a stake",
+             "The holder of an in-effect stake directly controls the held organisation when it has more "
+             "than half of the voting rights (of the capital when voting rights are unknown, or a stated "
+             "lower bound above half), a stated majority of votes, the power to appoint the board "
+             "majority, or control (alone or joint) stated by the sources."),
+        Rule(KG["rule/reach-establishment"], "bound by establishment",
+             "An access law in effect binds an entity one of whose seats (registered office, central "
+             "administration, principal establishment, residence) is in the law's jurisdiction."),
+        Rule(KG["rule/reach-service"], "bound by service to the territory",
+             "An access law with that reach binds an entity that offers services to persons in its "
+             "jurisdiction."),
+        Rule(KG["rule/reach-control"], "bound through control",
+             "An access law whose reach includes control binds every entity controlled, directly or up "
+             "a chain, by an entity it binds by establishment."),
+        Rule(KG["rule/exposure"], "exposure of a hosted system",
+             "A system is exposed to an access law when an in-effect arrangement's provider is bound "
+             "(direct: by establishment or service; control: through a controller), when a subcontractor "
+             "with technical access to the data is bound (subcontractor), or when a technology supplier "
+             "with a technical path to the data is bound (technology)."),
+    )
+}
+
+
+def rule_iri(name: str) -> URIRef:
+    """The IRI of a derivation rule by its short name."""
+    return RULES[name].iri
+
+
+@dataclass
+class Derivation:
+    """The derived triples of one run, grouped for the stages that read them."""
+
+    as_of: dt.date
+    triples: set[Triple] = field(default_factory=set)
+
+    def add(self, s: Node, p: Node, o: Node) -> None:
+        """Record one derived triple."""
+        self.triples.add((s, p, o))
+
+    def extend(self, triples: Iterable[Triple]) -> None:
+        """Record several derived triples."""
+        self.triples.update(triples)
+
+
+def derive(dataset: Dataset, *, as_of: dt.date) -> Derivation:
+    """Derive everything for ``as_of`` and write it to the dataset's ``inferred`` graph.
+
+    Returns the derivation (its triples); the exposure findings are read back with
+    :func:`sovkg.exposure.read_findings`.
+    """
+    from sovkg import exposure  # late import: exposure uses the helpers defined here
+
+    asserted = merged_graph(g for g in dataset.graphs() if g.identifier != INFERRED_GRAPH)
+    work = Graph()
+    for triple in asserted:
+        work.add(triple)
+    derivation = Derivation(as_of)
+
+    def absorb(triples: Iterable[Triple]) -> None:
+        fresh = [t for t in triples if t not in work]
+        derivation.extend(fresh)
+        for t in fresh:
+            work.add(t)
+
+    absorb(owl_rl_entailments(work))
+    absorb(validity_triples(work, as_of))
+    absorb(membership_triples(work, as_of))
+    absorb(adequacy_triples(work))
+    absorb(control_triples(work))
+    absorb(owl_rl_entailments(work))
+    absorb(exposure.applicability_triples(work, as_of))
+    absorb(exposure.finding_triples(work, as_of))
+    absorb(rule_description_triples())
+    absorb(graph_description_triples(dataset, as_of))
+
+    inferred = dataset.graph(INFERRED_GRAPH)
+    inferred.remove((None, None, None))
+    inferred.addN((s, p, o, inferred) for s, p, o in derivation.triples)
+    return derivation
+
+
+def merged_graph(graphs: Iterable[Graph]) -> Graph:
+    """Merge the triples of several graphs into one new in-memory graph."""
+    merged = Graph()
+    for graph in graphs:
+        for triple in graph:
+            merged.add(triple)
+    return merged
+
+
+# ---------------------------------------------------------------------------------------- validity
+
+
+def instances(graph: Graph, cls: URIRef) -> set[Node]:
+    """The instances of a class (types are already closed by OWL RL)."""
+    return set(graph.subjects(RDF.type, cls))
+
+
+def is_in_effect(graph: Graph, node: Node, day: dt.date) -> bool:
+    """Decide whether one fact holds on ``day`` (see rule ``kg:rule/validity``)."""
+    if graph.value(node, SOV.planned) == Literal(True):
+        return False
+    start = as_date(graph.value(node, SOV.validFrom), subject=node)
+    end = as_date(graph.value(node, SOV.validUntil), end=True, subject=node)
+    if not holds_on(day, start, end):
+        return False
+    scheme = graph.value(node, SOV.scheme)
+    if scheme is not None:
+        accepted = as_date(graph.value(scheme, SOV.acceptedUntil), end=True, subject=scheme)
+        if accepted is not None and day > accepted:
+            return False
+    return True
+
+
+def validity_triples(graph: Graph, day: dt.date) -> Iterator[Triple]:
+    """``sov:inEffect true`` for every timed fact that holds on ``day``."""
+    seen: set[Node] = set()
+    for cls in TIMED_CLASSES:
+        for node in instances(graph, cls) - seen:
+            seen.add(node)
+            if is_in_effect(graph, node, day):
+                yield node, SOV.inEffect, Literal(True)
+
+
+def in_effect(graph: Graph, node: Node) -> bool:
+    """True when the validity stage marked ``node`` as in effect."""
+    return (node, SOV.inEffect, Literal(True)) in graph
+
+
+def membership_triples(graph: Graph, day: dt.date) -> Iterator[Triple]:
+    """``?country sov:memberOf ?union`` on ``day``; EU members are in the EEA while it exists."""
+    eu, eea = KG["union/EU"], KG["union/EEA"]
+    members: set[tuple[Node, Node]] = set()
+    for membership in instances(graph, SOV.Membership):
+        if in_effect(graph, membership):
+            country, union = graph.value(membership, SOV.member), graph.value(membership, SOV.union)
+            if country is not None and union is not None:
+                members.add((country, union))
+    eea_exists = (eea, RDF.type, SOV.Union) in graph and holds_on(
+        day,
+        as_date(graph.value(eea, SOV.validFrom), subject=eea),
+        as_date(graph.value(eea, SOV.validUntil), end=True, subject=eea),
+    )
+    if eea_exists:
+        members |= {(country, eea) for country, union in members if union == eu}
+    for country, union in sorted(members):
+        yield country, SOV.memberOf, union
+
+
+def adequacy_triples(graph: Graph) -> Iterator[Triple]:
+    """``?country sov:adequacyInForce ?decision`` for whole-country decisions in effect."""
+    for decision in instances(graph, SOV.AdequacyDecision):
+        if in_effect(graph, decision) and graph.value(decision, SOV.partialAdequacy) != Literal(True):
+            for country in graph.objects(decision, SOV.adequacyFor):
+                yield country, SOV.adequacyInForce, decision
+
+
+# ----------------------------------------------------------------------------------------- control
+
+
+def _number(value: Node | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def stake_gives_control(graph: Graph, stake: Node) -> bool:
+    """Apply rule ``kg:rule/control-from-stake`` to one stake (validity aside)."""
+    voting = _number(graph.value(stake, SOV.votingPercent))
+    capital = _number(graph.value(stake, SOV.capitalPercent))
+    minimum = _number(graph.value(stake, SOV.minimumPercent))
+    if voting is not None:
+        if voting > 50:
+            return True
+    elif (capital is not None and capital > 50) or (minimum is not None and minimum > 50):
+        return True
+    return any(
+        graph.value(stake, flag) == Literal(True)
+        for flag in (SOV.majorityOfVotes, SOV.appointsBoardMajority, SOV.controlRight)
+    )
+
+
+def control_triples(graph: Graph) -> Iterator[Triple]:
+    """``sov:directlyControls`` and one ``sov:ControlDerivation`` node per controlling stake."""
+    rule = rule_iri("control-from-stake")
+    for stake in sorted(instances(graph, SOV.OwnershipStake)):
+        if not in_effect(graph, stake) or not stake_gives_control(graph, stake):
+            continue
+        holder, held = graph.value(stake, SOV.holder), graph.value(stake, SOV.held)
+        if holder is None or held is None or holder == held:
+            continue
+        node = derived_iri("control", stake)
+        yield holder, SOV.directlyControls, held
+        yield node, RDF.type, SOV.ControlDerivation
+        yield node, SOV.fromStake, stake
+        yield node, SOV.derivedBy, rule
+        yield node, RDFS.label, Literal(f"{label(graph, holder)} controls {label(graph, held)}", lang="en")
+
+
+# ----------------------------------------------------------------------------------------- helpers
+
+
+def derived_iri(kind: str, *nodes: Node) -> URIRef:
+    """A stable IRI for a derived node, built from the nodes it is about.
+
+    >>> str(derived_iri("control", KG["stake/a-in-b"]))
+    'https://w3id.org/sovkg/id/derived/control/stake/a-in-b'
+    """
+    return URIRef(KG[f"derived/{kind}/" + "/".join(_tail(n) for n in nodes)])
+
+
+def _tail(node: Node) -> str:
+    text = str(node)
+    if text.startswith(str(KG)):
+        return text[len(str(KG)):]
+    if isinstance(node, URIRef) and text.startswith(str(SOV)):
+        return text[len(str(SOV)):]
+    return "h" + hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+def label(graph: Graph, node: Node) -> str:
+    """The English label of a node (else any label, else its IRI)."""
+    fallback: str | None = None
+    for value in graph.objects(node, RDFS.label):
+        if isinstance(value, Literal):
+            if value.language in (None, "en"):
+                return str(value)
+            fallback = fallback or str(value)
+    for value in graph.objects(node, SKOS.prefLabel):
+        return str(value)
+    return fallback or str(node)
+
+
+def rule_description_triples() -> Iterator[Triple]:
+    """Describe the derivation rules in the inferred graph."""
+    for rule in RULES.values():
+        yield rule.iri, RDF.type, SOV.DerivationRule
+        yield rule.iri, RDFS.label, Literal(rule.label, lang="en")
+        yield rule.iri, SKOS.definition, Literal(rule.definition, lang="en")
+
+
+def graph_description_triples(dataset: Dataset, day: dt.date) -> Iterator[Triple]:
+    """PROV description of the inferred graph: its date and the graphs it was derived from."""
+    yield INFERRED_GRAPH, RDF.type, PROV.Entity
+    yield INFERRED_GRAPH, RDFS.label, Literal(f"facts derived by sovkg as of {day.isoformat()}", lang="en")
+    yield INFERRED_GRAPH, SOV.asOf, Literal(day.isoformat(), datatype=XSD.date)
+    for graph in dataset.graphs():
+        if graph.identifier not in (INFERRED_GRAPH,) and len(graph):
+            yield INFERRED_GRAPH, PROV.wasDerivedFrom, graph.identifier
+
+
+def index_by(pairs: Iterable[tuple[Node, Node]]) -> dict[Node, list[Node]]:
+    """Group (key, value) pairs into sorted lists per key."""
+    out: dict[Node, list[Node]] = defaultdict(list)
+    for key, value in pairs:
+        out[key].append(value)
+    for values in out.values():
+        values.sort()
+    return out

@@ -1,0 +1,80 @@
+"""Build the knowledge graph: load the sources, derive, and hand out views of the result.
+
+>>> import datetime as dt
+>>> kg = build(include_case=False, as_of=dt.date(2026, 11, 29))
+>>> kg.as_of.isoformat()
+'2026-11-29'
+>>> len(kg.inferred) > 0
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+from rdflib.term import Node
+
+from sovkg.derive import derive, label, merged_graph
+from sovkg.exposure import read_applicabilities, read_findings
+from sovkg.load import load_dataset
+from sovkg.model import Applicability, ExposureFinding
+from sovkg.namespaces import INFERRED_GRAPH, PREFIXES
+
+
+@dataclass
+class KnowledgeGraph:
+    """The loaded and derived graph: named graphs per source file plus the ``inferred`` graph."""
+
+    dataset: Dataset
+    as_of: dt.date
+    _cache: dict[str, object] = field(default_factory=dict, repr=False)
+
+    @property
+    def inferred(self) -> Graph:
+        """The named graph of derived facts."""
+        return self.dataset.graph(INFERRED_GRAPH)
+
+    @cached_property
+    def union(self) -> Graph:
+        """All triples, asserted and derived, merged into one graph (built once)."""
+        graph = merged_graph(self.dataset.graphs())
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace, override=True)
+        return graph
+
+    @cached_property
+    def asserted(self) -> Graph:
+        """The asserted triples only, merged."""
+        return merged_graph(g for g in self.dataset.graphs() if g.identifier != INFERRED_GRAPH)
+
+    @cached_property
+    def findings(self) -> tuple[ExposureFinding, ...]:
+        """The exposure findings, strongest first within each system and law."""
+        return read_findings(self.union)
+
+    def applicabilities(self, entity: Node | None = None) -> tuple[Applicability, ...]:
+        """Which access laws bind which entities (or one entity), and why."""
+        return read_applicabilities(self.union, entity)
+
+    def label(self, node: Node) -> str:
+        """The English label of a node."""
+        return label(self.union, node)
+
+
+def build(
+    data: Sequence[str | Path] = (),
+    *,
+    include_case: bool = True,
+    include_reference: bool = True,
+    as_of: dt.date | None = None,
+) -> KnowledgeGraph:
+    """Load the bundled files and ``data``, derive as of ``as_of`` (default: today)."""
+    day = as_of or dt.date.today()
+    dataset = load_dataset(data, include_reference=include_reference, include_case=include_case)
+    derive(dataset, as_of=day)
+    return KnowledgeGraph(dataset=dataset, as_of=day)

@@ -1,0 +1,177 @@
+"""The CLI as a user runs it: real subprocesses, exit codes, stdout/stderr, files written or not."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset, Graph
+from rdflib.compare import isomorphic
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAIN = str(ROOT / "tests/fixtures/derive/chain.ttl")
+FIXTURE = ["--no-case", "--data", CHAIN, "--at", "2026-11-29"]
+
+
+def sovkg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    return subprocess.run([sys.executable, "-m", "sovkg", *args], capture_output=True, text=True,
+                          cwd=cwd or ROOT, env=env, timeout=600, check=False)
+
+
+# ------------------------------------------------------------------------------------- bad input
+
+
+@pytest.fixture
+def malformed(tmp_path: Path) -> Path:
+    path = tmp_path / "broken.ttl"
+    path.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b "unterminated .\n')
+    return path
+
+
+@pytest.mark.parametrize("command", ["report", "exposure", "validate", "explain X", "export --format ttl"])
+def test_malformed_turtle_is_reported_with_file_and_line(command, malformed):
+    run = sovkg(*command.split(), "--no-case", "--data", str(malformed))
+    assert run.returncode == 2
+    assert f"{malformed}:3:" in run.stderr
+    assert run.stdout == ""
+
+
+@pytest.mark.parametrize("args, message", [
+    (["report", "--data", "does/not/exist.ttl"], "does/not/exist.ttl: no such file or directory"),
+    (["query", "CQ99-nothing", "--no-case"], "CQ99-nothing"),
+    (["explain", "Nobody At All", *FIXTURE], "'Nobody At All': no such entity"),
+    (["exposure", "--at", "2026-13-01"], "'2026-13-01' is not a date"),
+    (["exposure", "--data", "README.md"], "README.md: unsupported file type '.md'"),
+    (["query", "CQ01", "--param", "law=not a curie", *FIXTURE], "not a curie"),
+])
+def test_bad_input_exits_2_with_a_clear_message(args, message):
+    run = sovkg(*args)
+    assert run.returncode == 2, run.stderr
+    assert message in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_unknown_option_is_a_usage_error():
+    run = sovkg("report", "--frobnicate")
+    assert run.returncode == 2
+    assert "unrecognized arguments: --frobnicate" in run.stderr
+
+
+def test_failed_export_leaves_the_existing_file_untouched(tmp_path, malformed):
+    target = tmp_path / "out.ttl"
+    target.write_text("previous content\n")
+    run = sovkg("export", "--format", "ttl", "-o", str(target), "--no-case", "--data", str(malformed))
+    assert run.returncode == 2
+    assert target.read_text() == "previous content\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.ttl", "out.ttl"]
+
+
+# ------------------------------------------------------------------------------------ outputs
+
+
+def test_exposure_json_has_the_stable_shape():
+    run = sovkg("exposure", "--format", "json", *FIXTURE)
+    assert run.returncode == 0, run.stderr
+    rows = json.loads(run.stdout)
+    assert [(r["system_label"], r["law_label"], r["level"]) for r in rows] == [
+        ("Platform", "X Act", "control"), ("Record", "X Act", "subcontractor")]
+    first = rows[0]
+    assert {"system", "system_label", "law", "law_label", "level", "path"} <= set(first)
+    assert first["path"] == [
+        {"iri": "https://w3id.org/sovkg/id/system/platform", "label": "Platform"},
+        {"iri": "https://w3id.org/sovkg/id/org/sub", "label": "Sub Ltd"},
+        {"iri": "https://w3id.org/sovkg/id/org/holding", "label": "Holding Ltd"},
+        {"iri": "https://w3id.org/sovkg/id/org/parent", "label": "Parent Inc."},
+    ]
+    assert all(step["sources"] for step in first["evidence"][1:])
+
+
+def test_exposure_filters_by_law_and_system():
+    run = sovkg("exposure", "--format", "json", "--system", "Record", "--law", "kg:law/x-act", *FIXTURE)
+    assert [(r["system_label"], r["level"]) for r in json.loads(run.stdout)] == [("Record", "subcontractor")]
+
+
+def test_validate_json_has_the_stable_shape():
+    run = sovkg("validate", "--format", "json", *FIXTURE)
+    assert run.returncode in (0, 1), run.stderr
+    data = json.loads(run.stdout)
+    assert set(data) >= {"conforms", "results"}
+    assert run.returncode == (0 if data["conforms"] else 1)
+    for result in data["results"]:
+        assert {"focus", "focus_label", "severity", "requirement", "message"} <= set(result)
+
+
+def test_report_writes_json_csv_and_graph(tmp_path):
+    out = tmp_path / "out"
+    run = sovkg("report", "--output", str(out), "--no-cache", *FIXTURE)
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["exposure.csv", "graph.trig", "report.json", "validation.csv"]
+    data = json.loads((out / "report.json").read_text())
+    assert data["as_of"] == "2026-11-29"
+    assert [f["level"] for f in data["findings"]] == ["control", "subcontractor"]
+    assert (out / "exposure.csv").read_text().splitlines()[0].startswith("system,system_label,law,law_label,level")
+    assert "Platform" in run.stdout and "control" in run.stdout
+    dataset = Dataset()
+    dataset.parse(out / "graph.trig", format="trig")
+    assert any(str(g.identifier) == "https://w3id.org/sovkg/graph/inferred" for g in dataset.graphs())
+
+
+def test_cached_report_equals_the_computed_one(tmp_path):
+    env_dir = tmp_path / "cache"
+    os.environ["SOVKG_CACHE_DIR"] = str(env_dir)
+    cold = sovkg("report", "--format", "json", *FIXTURE)
+    warm = sovkg("report", "--format", "json", *FIXTURE)
+    assert cold.returncode == warm.returncode == 0
+    assert json.loads(cold.stdout) == json.loads(warm.stdout)
+    assert len(list(env_dir.glob("report-*.json"))) == 1
+
+
+@pytest.mark.parametrize("fmt, ox_format", [
+    ("ttl", ox.RdfFormat.TURTLE), ("nt", ox.RdfFormat.N_TRIPLES), ("jsonld", ox.RdfFormat.JSON_LD),
+    ("xml", ox.RdfFormat.RDF_XML),
+])
+def test_export_parses_in_another_parser_to_the_same_graph(fmt, ox_format, tmp_path):
+    target = tmp_path / f"graph.{fmt}"
+    run = sovkg("export", "--format", fmt, "-o", str(target), *FIXTURE)
+    assert run.returncode == 0, run.stderr
+    rdflib_graph = Graph().parse(target, format={"ttl": "turtle", "jsonld": "json-ld"}.get(fmt, fmt))
+    oxigraph_graph = _from_oxigraph(ox.parse(path=str(target), format=ox_format))
+    assert len(rdflib_graph) > 100
+    assert isomorphic(rdflib_graph, oxigraph_graph)
+
+
+def test_trig_export_keeps_named_graphs(tmp_path):
+    target = tmp_path / "graph.trig"
+    assert sovkg("export", "--format", "trig", "-o", str(target), *FIXTURE).returncode == 0
+    names = {q.graph_name.value for q in ox.parse(path=str(target), format=ox.RdfFormat.TRIG)
+             if isinstance(q.graph_name, ox.NamedNode)}
+    assert "https://w3id.org/sovkg/graph/inferred" in names
+    assert "https://w3id.org/sovkg/graph/ontology/core.ttl" in names
+    assert Path(CHAIN).resolve().as_uri() in names
+
+
+def _from_oxigraph(quads) -> Graph:
+    """Convert Oxigraph's parse into an rdflib graph, term by term, without rdflib's parsers."""
+    from rdflib import BNode, Literal, URIRef
+
+    def term(t):
+        if isinstance(t, ox.NamedNode):
+            return URIRef(t.value)
+        if isinstance(t, ox.BlankNode):
+            return BNode(t.value)
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        if t.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+            return Literal(t.value)  # RDF 1.1: a simple literal is an xsd:string
+        return Literal(t.value, datatype=URIRef(t.datatype.value))
+
+    graph = Graph()
+    for q in quads:
+        graph.add((term(q.subject), term(q.predicate), term(q.object)))
+    return graph
