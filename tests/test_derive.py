@@ -194,7 +194,7 @@ def test_exposure_through_control_has_an_ordered_sourced_path(make_graph):
     (finding,) = kg.findings
     assert (finding.system_label, finding.law_label, finding.level) == ("A", "X Act", "control")
     assert [p.label for p in finding.path] == ["A", "Sub", "Parent"]
-    assert [e.relation for e in finding.evidence] == [None, "hosted by", "controlled by", "bound by (control)"]
+    assert [e.relation for e in finding.evidence] == [None, "hosted by", "controlled by", "bound by (control by a bound entity)"]
     assert [[s.title for s in e.sources] for e in finding.evidence] == [[], ["S3"], ["S2"], ["S1"]]
 
 

@@ -34,7 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -43,14 +43,10 @@ from rdflib.term import Node
 
 from sovkg.errors import SovkgInputError
 from sovkg.namespaces import SOV
+from sovkg.resources import resource_path
 
-try:
-    from sovkg.resources import resource_path
-except ImportError:  # pragma: no cover - only while sovkg.resources did not exist yet
-    def resource_path(relative: str) -> Path:
-        """Fallback: the repository checkout's top level."""
-        return Path(__file__).resolve().parents[2] / relative
-
+if TYPE_CHECKING:
+    from sovkg.pipeline import KnowledgeGraph
 
 ONTOLOGY_GUIDE = "ontology.shapes.ttl"
 """The shapes file that checks the ontology modules themselves (not part of :func:`load_shapes`)."""
@@ -90,8 +86,16 @@ class ValidationResult:
     def sort_key(self) -> tuple[Any, ...]:
         """Severity (most severe first), focus, requirement, message, then the rest."""
         rank = SEVERITIES.index(self.severity) if self.severity in SEVERITIES else len(SEVERITIES)
-        return (rank, self.focus, self.requirement or "", self.message, self.source_shape,
-                self.path or "", self.component, self.value or "")
+        return (
+            rank,
+            self.focus,
+            self.requirement or "",
+            self.message,
+            self.source_shape,
+            self.path or "",
+            self.component,
+            self.value or "",
+        )
 
 
 @dataclass(frozen=True)
@@ -176,10 +180,10 @@ def validate_graph(data: Graph, shapes: Graph | None = None) -> ValidationReport
     return ValidationReport(conforms=conforms, results=tuple(results))
 
 
-def validate(kg: Any, shapes: Graph | None = None) -> ValidationReport:
-    """Validate a :class:`sovkg.pipeline.KnowledgeGraph` (its asserted and derived triples)."""
-    union = kg.union
-    if callable(union):
+def validate(kg: KnowledgeGraph, shapes: Graph | None = None) -> ValidationReport:
+    """Validate a :class:`sovkg.pipeline.KnowledgeGraph` (its asserted and derived triples, ``kg.union``)."""
+    union: Any = kg.union
+    if callable(union):  # a method in some versions of the pipeline, a cached property in others
         union = union()
     return validate_graph(union, shapes)
 
@@ -213,12 +217,13 @@ def node_label(graph: Graph, node: Node | None) -> str:
     if node is None:
         return ""
     labels = [v for v in graph.objects(node, RDFS.label) if isinstance(v, Literal)]
+    labels.sort(key=str)
     for wanted in ("en", None):
-        for value in sorted(labels):
+        for value in labels:
             if value.language == wanted:
                 return str(value)
     if labels:
-        return str(sorted(labels)[0])
+        return str(labels[0])
     pref = graph.value(node, SKOS.prefLabel)
     return str(pref) if pref is not None else str(node)
 
@@ -230,8 +235,12 @@ def render_path(graph: Graph, path: Node) -> str:
     if isinstance(path, BNode):
         if graph.value(path, RDF.first) is not None:
             return "/".join(render_path(graph, p) for p in Collection(graph, path))
-        for predicate, template in ((SH.inversePath, "^{}"), (SH.zeroOrMorePath, "{}*"),
-                                    (SH.oneOrMorePath, "{}+"), (SH.zeroOrOnePath, "{}?")):
+        for predicate, template in (
+            (SH.inversePath, "^{}"),
+            (SH.zeroOrMorePath, "{}*"),
+            (SH.oneOrMorePath, "{}+"),
+            (SH.zeroOrOnePath, "{}?"),
+        ):
             inner = graph.value(path, predicate)
             if inner is not None:
                 return template.format(_wrap(graph, inner))
@@ -247,7 +256,9 @@ def _wrap(graph: Graph, path: Node) -> str:
 
 
 def _message(messages: Iterable[Node]) -> str:
-    texts = sorted((m for m in messages if isinstance(m, Literal)), key=lambda m: (m.language not in ("en", None), str(m)))
+    texts = sorted(
+        (m for m in messages if isinstance(m, Literal)), key=lambda m: (m.language not in ("en", None), str(m))
+    )
     return str(texts[0]) if texts else ""
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rdflib import XSD, Dataset, Graph, Literal, URIRef, Variable
+from rdflib import Dataset, Graph, Literal, URIRef, Variable
 
 from sovkg.derive import merged_graph
 from sovkg.errors import ReasonerInconsistencyError
@@ -131,6 +131,24 @@ SELECT DISTINCT ?system ?law ?level WHERE {{
 }}"""
 
 
+SUBJECT_TO = f"""
+CONSTRUCT {{ ?e sov:subjectTo ?law }} WHERE {{
+  {{ ?e <{_BOUND_EST}> ?law }} UNION {{ ?e <{_BOUND_SERVICE}> ?law }} UNION {{ ?e <{_BOUND_CONTROL}> ?law }}
+}}"""
+
+FINDINGS = f"""
+CONSTRUCT {{
+  ?finding a sov:ExposureFinding ; sov:exposedSystem ?system ; sov:applicableLaw ?law ; sov:level ?levelNode .
+}} WHERE {{
+  {{ {EXPOSURE} }}
+  BIND (IRI(CONCAT("urn:sovkg:reference:finding:", MD5(CONCAT(STR(?system), " ", STR(?law), " ", ?level)))) AS ?finding)
+  VALUES (?level ?levelNode) {{
+    ("direct" sov:DirectExposure) ("control" sov:ControlExposure)
+    ("subcontractor" sov:SubcontractorExposure) ("technology" sov:TechnologyExposure)
+  }}
+}}"""
+
+
 def closed_graph(dataset: Dataset, *, as_of: dt.date) -> Graph:
     """Asserted facts + domain rules (SPARQL) + a full owlrl OWL RL closure, in one graph."""
     import owlrl
@@ -142,8 +160,9 @@ def closed_graph(dataset: Dataset, *, as_of: dt.date) -> Graph:
             graph.add(triple)  # type: ignore[arg-type]
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
     _raise_on_inconsistency(graph)
-    for triple in graph.query(_PROLOGUE + BINDINGS):
-        graph.add(triple)  # type: ignore[arg-type]
+    for query in (BINDINGS, SUBJECT_TO, FINDINGS):
+        for triple in graph.query(_PROLOGUE + query):
+            graph.add(triple)  # type: ignore[arg-type]
     return graph
 
 
@@ -163,4 +182,4 @@ def _raise_on_inconsistency(graph: Graph) -> None:
         raise ReasonerInconsistencyError(f"owlrl found the graph inconsistent: {', '.join(offenders)} a owl:Nothing")
 
 
-__all__ = ["closed_graph", "reference_findings", "XSD"]
+__all__ = ["closed_graph", "reference_findings"]
