@@ -126,10 +126,13 @@ def test_cached_report_equals_the_computed_one(tmp_path):
     env_dir = tmp_path / "cache"
     os.environ["SOVKG_CACHE_DIR"] = str(env_dir)
     cold = sovkg("report", "--format", "json", *FIXTURE)
+    entries = sorted(env_dir.glob("*.json"))
     warm = sovkg("report", "--format", "json", *FIXTURE)
     assert cold.returncode == warm.returncode == 0
     assert json.loads(cold.stdout) == json.loads(warm.stdout)
-    assert len(list(env_dir.glob("report-*.json"))) == 1
+    assert entries and sorted(env_dir.glob("*.json")) == entries, "a warm run adds no cache entry"
+    changed = sovkg("report", "--format", "json", *FIXTURE[:-1], "2026-11-30")
+    assert json.loads(changed.stdout)["as_of"] == "2026-11-30", "another date is another cache entry"
 
 
 @pytest.mark.parametrize("fmt, ox_format", [

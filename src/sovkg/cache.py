@@ -48,7 +48,7 @@ def report_key(input_paths: Iterable[Path], *options: str) -> str:
 
 def load(key: str) -> dict[str, Any] | None:
     """The cached JSON for ``key``, or None (a missing or unreadable entry is a miss)."""
-    path = cache_dir() / f"report-{key}.json"
+    path = cache_dir() / f"{key}.json"
     try:
         with path.open(encoding="utf-8") as handle:
             data = json.load(handle)
@@ -65,6 +65,6 @@ def store(key: str, data: Mapping[str, Any]) -> None:
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=directory, delete=False,
                                          suffix=".tmp") as handle:
             json.dump(data, handle, ensure_ascii=False)
-        os.replace(handle.name, directory / f"report-{key}.json")
+        os.replace(handle.name, directory / f"{key}.json")
     except OSError:
         return

@@ -173,11 +173,10 @@ def _exposure(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from sovkg.check import validate
     from sovkg.report import validation_csv
 
     kg = _build(args)
-    report = validate(kg)
+    report = kg.validation
     data = report.to_json()
     for result in data["results"]:
         requirement = result.get("requirement")

@@ -126,9 +126,7 @@ def explain(kg: Any, name: str) -> Explanation:
     else:
         lines.append("Exposure findings: none.")
 
-    from sovkg.check import validate
-
-    report = validate(kg)
+    report = kg.validation
     related = {str(node)} | {str(a) for a in graph.subjects(SOV.hostedSystem, node)}
     results = [r for r in report.results if r.focus in related]
     data["validation"] = [r for r in report.to_json()["results"] if r["focus"] in related]

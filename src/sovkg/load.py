@@ -21,7 +21,7 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
 from sovkg.errors import SovkgInputError
-from sovkg.inputs import bundled_files, suffix_list, user_files
+from sovkg.inputs import InputFile, bundled_files, suffix_list, user_files
 
 OXIGRAPH_FORMATS: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -47,7 +47,11 @@ def load_dataset(
 ) -> Dataset:
     """Parse the bundled files and the user's ``data`` paths into one dataset of named graphs."""
     files = bundled_files(include_reference=include_reference, include_case=include_case)
-    files += user_files(data)
+    return load_files(files + user_files(data))
+
+
+def load_files(files: Sequence[InputFile]) -> Dataset:
+    """Parse files into one dataset, each into its own named graph."""
     dataset = Dataset()
     for item in files:
         graph = dataset.graph(URIRef(item.graph))

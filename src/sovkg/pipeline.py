@@ -12,18 +12,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Dataset, Graph
 from rdflib.term import Node
 
 from sovkg.derive import derive, label, merged_graph
 from sovkg.exposure import read_applicabilities, read_findings
-from sovkg.load import load_dataset
+from sovkg.inputs import bundled_files, user_files
+from sovkg.load import load_files
 from sovkg.model import Applicability, ExposureFinding
 from sovkg.namespaces import INFERRED_GRAPH, PREFIXES
+
+if TYPE_CHECKING:
+    from sovkg.check import ValidationReport
 
 
 @dataclass
@@ -32,7 +37,8 @@ class KnowledgeGraph:
 
     dataset: Dataset
     as_of: dt.date
-    _cache: dict[str, object] = field(default_factory=dict, repr=False)
+    inputs: tuple[Path, ...] = ()
+    """Every file the graph was loaded from (the cache key of what is computed from it)."""
 
     @property
     def inferred(self) -> Graph:
@@ -65,6 +71,27 @@ class KnowledgeGraph:
         """The English label of a node."""
         return label(self.union, node)
 
+    def cache_key(self, purpose: str) -> str:
+        """A key that changes with any input file, sovkg's code, the date or the purpose."""
+        from sovkg import __version__, cache
+
+        return cache.report_key(self.inputs, __version__, purpose, self.as_of.isoformat())
+
+    @cached_property
+    def validation(self) -> ValidationReport:
+        """The SHACL validation of asserted + derived facts, cached on disk by :meth:`cache_key`."""
+        from sovkg import cache
+        from sovkg.check import ValidationReport, validate
+
+        key = self.cache_key("validation") if self.inputs else None
+        cached = cache.load(key) if key else None
+        if cached is not None:
+            return ValidationReport.from_json(cached)
+        report = validate(self)
+        if key:
+            cache.store(key, report.to_json())
+        return report
+
 
 def build(
     data: Sequence[str | Path] = (),
@@ -75,6 +102,7 @@ def build(
 ) -> KnowledgeGraph:
     """Load the bundled files and ``data``, derive as of ``as_of`` (default: today)."""
     day = as_of or dt.date.today()
-    dataset = load_dataset(data, include_reference=include_reference, include_case=include_case)
+    files = bundled_files(include_reference=include_reference, include_case=include_case) + user_files(data)
+    dataset = load_files(files)
     derive(dataset, as_of=day)
-    return KnowledgeGraph(dataset=dataset, as_of=day)
+    return KnowledgeGraph(dataset=dataset, as_of=day, inputs=tuple(f.path for f in files))

@@ -41,15 +41,18 @@ def build_report(kg: Any, *, case_included: bool, user_inputs: list[str]) -> Rep
     ``systems`` (every information system with its strongest level per law), ``findings``
     (``sovkg exposure`` objects) and ``validation`` (``sovkg validate`` object).
     """
-    from rdflib import RDF, SKOS
+    from rdflib import RDF, SKOS, Literal
 
-    from sovkg.check import validate
     from sovkg.namespaces import INFERRED_GRAPH, SOV
 
     union = kg.union
     findings = kg.findings
-    validation = validate(kg)
+    validation = kg.validation
     law_ids = sorted({f.law for f in findings}, key=lambda iri: kg.label(_uri(iri)))
+    quiet_laws = sorted(
+        kg.label(law) for law in set(union.subjects(RDF.type, SOV.AccessLaw))
+        if (law, SOV.inEffect, Literal(True)) in union and str(law) not in law_ids
+    )
     laws = []
     for iri in law_ids:
         short = union.value(_uri(iri), SKOS.altLabel)
@@ -95,6 +98,7 @@ def build_report(kg: Any, *, case_included: bool, user_inputs: list[str]) -> Rep
         "inputs": {"french_case": case_included, "user_data": user_inputs},
         "counts": counts,
         "laws": laws,
+        "laws_without_findings": quiet_laws,
         "systems": systems,
         "findings": [f.to_json() for f in findings],
         "validation": validation_json,
@@ -148,6 +152,8 @@ def render_report(data: Mapping[str, Any], *, width: int = 100) -> str:
         )
         out.write(_matrix(data["systems"], laws))
         out.write("\nLaws: " + "; ".join(f"[{i + 1}] {law['label']}" for i, law in enumerate(laws)) + "\n")
+        if data.get("laws_without_findings"):
+            out.write("Access laws in effect that expose no system: " + "; ".join(data["laws_without_findings"]) + "\n")
         out.write("\nPaths (system → … → entity the law binds; sources per step with `sovkg explain`):\n")
         for f in data["findings"]:
             chain = " → ".join(p["label"] for p in f["path"])
@@ -159,10 +165,21 @@ def render_report(data: Mapping[str, Any], *, width: int = 100) -> str:
     if not results:
         out.write("Rules: no violation, no warning.\n")
     else:
-        out.write(f"Rules: {len(violations)} violations, {len(warnings)} warnings.\n")
-        for r in violations + warnings:
+        out.write(f"Rules: {len(violations)} violations, {len(warnings)} warnings "
+                  "(a violation rests on recorded facts; a warning says compliance cannot be confirmed).\n")
+        if violations:
+            out.write("\nViolations:\n")
+        for r in violations:
             requirement = r.get("requirement_label") or _tail(r.get("requirement"))
-            out.write(f"  {r['severity'].upper():9} {r['focus_label']} — {requirement}: {r['message']}\n")
+            out.write(f"  • {r['focus_label']} — {requirement}:\n      {r['message']}\n")
+        if warnings:
+            out.write("\nWarnings by requirement (each one with `sovkg validate`):\n")
+            counts: dict[str, int] = {}
+            for r in warnings:
+                requirement = r.get("requirement_label") or _tail(r.get("requirement")) or "(no requirement)"
+                counts[requirement] = counts.get(requirement, 0) + 1
+            for requirement, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+                out.write(f"  {count:4} × {requirement}\n")
     return out.getvalue().rstrip("\n")
 
 
@@ -170,7 +187,8 @@ def _matrix(systems: list[Mapping[str, Any]], laws: list[Mapping[str, Any]]) -> 
     headers = ["system"] + [f"[{i + 1}] {law['short'] or ''}".rstrip() for i, law in enumerate(laws)]
     rows = []
     for system in systems:
-        name = system["label"] + (" (illustrative)" if system.get("illustrative") else "")
+        marked = system.get("illustrative") and "illustrative" not in system["label"].casefold()
+        name = system["label"] + (" (illustrative)" if marked else "")
         rows.append([name] + [system["exposure"].get(law["iri"], "–") for law in laws])
     widths = [max(len(r[i]) for r in rows + [headers]) for i in range(len(headers))]
     lines = ["  " + "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
