@@ -143,27 +143,24 @@ class QuerySpec:
 
 
 def parse_header(text: str) -> dict[str, str]:
-    """Read the ``# key: value`` lines at the top of a query (up to the first non-comment line).
+    """Read the ``# key: value`` lines at the top of a query.
 
-    >>> parse_header("# title: A\\n# fixture: f.ttl\\n#\\n# a note: not a key\\nSELECT * {}")
+    The header ends at the first bare ``#`` line (notes may follow it) or at the first line that
+    is not a comment; a key given twice keeps its first value.
+
+    >>> parse_header("# title: A\\n# fixture: f.ttl\\n#\\n# note: not a key\\nSELECT * {}")
     {'title': 'A', 'fixture': 'f.ttl'}
     """
     header: dict[str, str] = {}
-    in_header = True
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped:
             continue
-        if not stripped.startswith("#"):
+        if stripped == "#" or not stripped.startswith("#"):
             break
         match = _HEADER.match(stripped)
-        if match and in_header and " " not in match.group(1):
-            key = match.group(1).lower()
-            if key in header:
-                continue
-            header[key] = match.group(2)
-        elif stripped == "#":
-            in_header = False
+        if match:
+            header.setdefault(match.group(1).lower(), match.group(2))
     return header
 
 
