@@ -55,17 +55,30 @@ def measure(label: str, cmd: list[str], env: dict[str, str], runs: int, before=N
         wall, peak, _, out = run(cmd, env)
         walls.append(wall)
         rss.append(peak)
-    row = {"variant": label, "median_s": statistics.median(walls), "min_s": min(walls),
-           "peak_rss_mb": max(rss), "runs": runs, "last_stdout_tail": out.strip().splitlines()[-1:] }
-    print(f"  {label:28} median {row['median_s']:.3f} s  min {row['min_s']:.3f} s  peak {row['peak_rss_mb']:.0f} MB",
-          file=sys.stderr)
+    row = {
+        "variant": label,
+        "median_s": statistics.median(walls),
+        "min_s": min(walls),
+        "peak_rss_mb": max(rss),
+        "runs": runs,
+        "last_stdout_tail": out.strip().splitlines()[-1:],
+    }
+    print(
+        f"  {label:28} median {row['median_s']:.3f} s  min {row['min_s']:.3f} s  peak {row['peak_rss_mb']:.0f} MB",
+        file=sys.stderr,
+    )
     return row
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[0, 100, 1000, 10000],
-                        help="synthetic companies added to the French case (0 = the case alone)")
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=[0, 100, 1000, 10000],
+        help="synthetic companies added to the French case (0 = the case alone)",
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--naive-max", type=int, default=1000, help="largest size the naive pipeline is run on")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
@@ -94,8 +107,12 @@ def main() -> int:
             warm = measure("sovkg report (warm cache)", sovkg, env, args.runs)
             entry = {"size": size, "cold": cold, "warm": warm}
             if size <= args.naive_max:
-                naive = measure("naive (owlrl + SPARQL + pyshacl)", [py, str(ROOT / "bench" / "naive_report.py"), DAY, *data],
-                                env, args.runs)
+                naive = measure(
+                    "naive (owlrl + SPARQL + pyshacl)",
+                    [py, str(ROOT / "bench" / "naive_report.py"), DAY, *data],
+                    env,
+                    args.runs,
+                )
                 entry["naive"] = naive
                 entry["naive_over_cold"] = naive["median_s"] / cold["median_s"]
                 entry["naive_over_warm"] = naive["median_s"] / warm["median_s"]
@@ -117,7 +134,9 @@ def main() -> int:
         lines.append(
             f"| {e['size']} | {e['cold']['median_s']:.3f} | {e['warm']['median_s']:.3f} | "
             f"{naive['median_s']:.2f} | {e['naive_over_cold']:.1f}× | {e['naive_over_warm']:.1f}× | "
-            if naive else f"| {e['size']} | {e['cold']['median_s']:.3f} | {e['warm']['median_s']:.3f} | – | – | – | ")
+            if naive
+            else f"| {e['size']} | {e['cold']['median_s']:.3f} | {e['warm']['median_s']:.3f} | – | – | – | "
+        )
         lines[-1] += f"{e['cold']['peak_rss_mb']:.0f} | " + (f"{naive['peak_rss_mb']:.0f} |" if naive else "– |")
     (args.out / "report.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

@@ -37,27 +37,37 @@ def generate(n: int, seed: int = 7) -> str:
     src = "sov:source <source/synthetic> ; sov:confidence sov:LowConfidence ; sov:illustrative true"
     for i in range(n):
         country = rng.choice(COUNTRIES)
-        out.append(f'<synthetic/org/{i}> a sov:Company ; rdfs:label "Synthetic company {i}"@en ; '
-                   f"sov:registeredOffice <country/{country}> ; sov:centralAdministration <country/{country}> ; {src} .")
+        out.append(
+            f'<synthetic/org/{i}> a sov:Company ; rdfs:label "Synthetic company {i}"@en ; '
+            f"sov:registeredOffice <country/{country}> ; sov:centralAdministration <country/{country}> ; {src} ."
+        )
         if i >= 10 and rng.random() < 0.9:
             parent = rng.randrange(max(0, i - 50), i)
             share = rng.choice([100, 100, 75, 51, 40, 30, 20, 10])
-            out.append(f"<synthetic/stake/{parent}-{i}> a sov:OwnershipStake ; rdfs:label \"stake {parent} in {i}\"@en ; "
-                       f"sov:holder <synthetic/org/{parent}> ; sov:held <synthetic/org/{i}> ; "
-                       f"sov:capitalPercent {share} ; sov:votingPercent {share} ; {src} .")
+            out.append(
+                f'<synthetic/stake/{parent}-{i}> a sov:OwnershipStake ; rdfs:label "stake {parent} in {i}"@en ; '
+                f"sov:holder <synthetic/org/{parent}> ; sov:held <synthetic/org/{i}> ; "
+                f"sov:capitalPercent {share} ; sov:votingPercent {share} ; {src} ."
+            )
     for j in range(max(1, n // 5)):
         provider = rng.randrange(n)
-        out.append(f'<synthetic/system/{j}> a sov:InformationSystem ; rdfs:label "Synthetic system {j}"@en ; '
-                   f"sov:holdsData sov:PersonalHealthData ; {src} .")
+        out.append(
+            f'<synthetic/system/{j}> a sov:InformationSystem ; rdfs:label "Synthetic system {j}"@en ; '
+            f"sov:holdsData sov:PersonalHealthData ; {src} ."
+        )
         sub = ""
         if rng.random() < 0.2:
             other = rng.randrange(n)
             sub = f" ; sov:subcontracting <synthetic/subcontracting/{j}>"
-            out.append(f'<synthetic/subcontracting/{j}> a sov:Subcontracting ; rdfs:label "subcontracting {j}"@en ; '
-                       f"sov:subcontractor <synthetic/org/{other}> ; sov:technicalAccessToData true ; {src} .")
-        out.append(f'<synthetic/hosting/{j}> a sov:HostingArrangement ; rdfs:label "hosting {j}"@en ; '
-                   f"sov:hostedSystem <synthetic/system/{j}> ; sov:provider <synthetic/org/{provider}> ; "
-                   f'sov:storageLocation <country/FR> ; sov:validFrom "2020-01-01"^^xsd:date{sub} ; {src} .')
+            out.append(
+                f'<synthetic/subcontracting/{j}> a sov:Subcontracting ; rdfs:label "subcontracting {j}"@en ; '
+                f"sov:subcontractor <synthetic/org/{other}> ; sov:technicalAccessToData true ; {src} ."
+            )
+        out.append(
+            f'<synthetic/hosting/{j}> a sov:HostingArrangement ; rdfs:label "hosting {j}"@en ; '
+            f"sov:hostedSystem <synthetic/system/{j}> ; sov:provider <synthetic/org/{provider}> ; "
+            f'sov:storageLocation <country/FR> ; sov:validFrom "2020-01-01"^^xsd:date{sub} ; {src} .'
+        )
     return "\n".join(out) + "\n"
 
 

@@ -31,9 +31,7 @@ def _instance_level(graph: Graph) -> set[tuple]:
     for s, p, o in graph:
         if not str(s).startswith(str(KG)) or str(s).startswith(str(KG["derived/"])):
             continue
-        if p == RDF.type and str(o).startswith(str(SOV)):
-            out.add((s, p, o))
-        elif str(p).startswith(str(SOV)):
+        if (p == RDF.type and str(o).startswith(str(SOV))) or str(p).startswith(str(SOV)):
             out.add((s, p, o))
     return out
 

@@ -26,19 +26,27 @@ from sovkg.report import Report, build_report
 __all__ = ["build", "explain", "export", "exposure", "query", "report", "validate"]
 
 
-def exposure(data: Sequence[str | Path] = (), *, include_case: bool = True, include_reference: bool = True,
-             as_of: dt.date | None = None) -> tuple[ExposureFinding, ...]:
+def exposure(
+    data: Sequence[str | Path] = (),
+    *,
+    include_case: bool = True,
+    include_reference: bool = True,
+    as_of: dt.date | None = None,
+) -> tuple[ExposureFinding, ...]:
     """Every exposure finding: which system is exposed to which access law, at which level, and why."""
     return build(data, include_case=include_case, include_reference=include_reference, as_of=as_of).findings
 
 
-def validate(data: Sequence[str | Path] = (), *, include_case: bool = True, as_of: dt.date | None = None) -> ValidationReport:
+def validate(
+    data: Sequence[str | Path] = (), *, include_case: bool = True, as_of: dt.date | None = None
+) -> ValidationReport:
     """Run every compliance and integrity shape on the graph."""
     return _validate(build(data, include_case=include_case, as_of=as_of))
 
 
-def explain(entity: str, data: Sequence[str | Path] = (), *, include_case: bool = True,
-            as_of: dt.date | None = None) -> Explanation:
+def explain(
+    entity: str, data: Sequence[str | Path] = (), *, include_case: bool = True, as_of: dt.date | None = None
+) -> Explanation:
     """Explain one system, organisation or law: chains, laws that bind it, rules, sources."""
     return _explain(build(data, include_case=include_case, as_of=as_of), entity)
 
@@ -49,8 +57,14 @@ def report(data: Sequence[str | Path] = (), *, include_case: bool = True, as_of:
     return build_report(kg, case_included=include_case, user_inputs=[str(p) for p in data])
 
 
-def query(name: str, bindings: Mapping[str, str] | None = None, data: Sequence[str | Path] = (), *,
-          include_case: bool = True, as_of: dt.date | None = None) -> list[dict[str, str | None]]:
+def query(
+    name: str,
+    bindings: Mapping[str, str] | None = None,
+    data: Sequence[str | Path] = (),
+    *,
+    include_case: bool = True,
+    as_of: dt.date | None = None,
+) -> list[dict[str, str | None]]:
     """Run a shipped competency question (or any ``.rq`` file) and return its rows as plain strings."""
     from sovkg.queries import find_query, parse_binding, result_rows, run_query
 
@@ -60,8 +74,9 @@ def query(name: str, bindings: Mapping[str, str] | None = None, data: Sequence[s
     return result_rows(run_query(kg.union, spec, bound))
 
 
-def export(fmt: str = "trig", data: Sequence[str | Path] = (), *, include_case: bool = True,
-           as_of: dt.date | None = None) -> bytes:
+def export(
+    fmt: str = "trig", data: Sequence[str | Path] = (), *, include_case: bool = True, as_of: dt.date | None = None
+) -> bytes:
     """Serialise asserted and derived facts (TriG keeps the named graphs)."""
     return export_graph(build(data, include_case=include_case, as_of=as_of), fmt)
 

@@ -211,7 +211,7 @@ def prepared_sparql_queries() -> Iterator[None]:
     original = processor.SPARQLProcessor.query
     prepared: dict[tuple[Any, ...], Any] = {}
 
-    def query(self: Any, strOrQuery: Any, initBindings: Any = None, initNs: Any = None,  # noqa: N803
+    def query(self: Any, strOrQuery: Any, initBindings: Any = None, initNs: Any = None,
               base: Any = None, DEBUG: bool = False) -> Any:
         if isinstance(strOrQuery, str):
             key = (strOrQuery, base, tuple(sorted((k, str(v)) for k, v in (initNs or {}).items())))

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -264,7 +263,7 @@ def stake_gives_control(graph: Graph, stake: Node) -> bool:
 def control_triples(graph: Graph) -> Iterator[Triple]:
     """``sov:directlyControls`` and one ``sov:ControlDerivation`` node per controlling stake."""
     rule = rule_iri("control-from-stake")
-    for stake in sorted(instances(graph, SOV.OwnershipStake)):
+    for stake in sorted(instances(graph, SOV.OwnershipStake), key=str):
         if not in_effect(graph, stake) or not stake_gives_control(graph, stake):
             continue
         holder, held = graph.value(stake, SOV.holder), graph.value(stake, SOV.held)
@@ -299,8 +298,10 @@ def _tail(node: Node) -> str:
     return "h" + hashlib.sha1(text.encode()).hexdigest()[:16]
 
 
-def label(graph: Graph, node: Node) -> str:
-    """The English label of a node (else any label, else its IRI)."""
+def label(graph: Graph, node: Node | None) -> str:
+    """The English label of a node (else any label, else its IRI; empty for None)."""
+    if node is None:
+        return ""
     fallback: str | None = None
     for value in graph.objects(node, RDFS.label):
         if isinstance(value, Literal):
@@ -328,13 +329,3 @@ def graph_description_triples(dataset: Dataset, day: dt.date) -> Iterator[Triple
     for graph in dataset.graphs():
         if graph.identifier not in (INFERRED_GRAPH,) and len(graph):
             yield INFERRED_GRAPH, PROV.wasDerivedFrom, graph.identifier
-
-
-def index_by(pairs: Iterable[tuple[Node, Node]]) -> dict[Node, list[Node]]:
-    """Group (key, value) pairs into sorted lists per key."""
-    out: dict[Node, list[Node]] = defaultdict(list)
-    for key, value in pairs:
-        out[key].append(value)
-    for values in out.values():
-        values.sort()
-    return out

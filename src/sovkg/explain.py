@@ -100,14 +100,18 @@ def explain(kg: Any, name: str) -> Explanation:
         if apps:
             lines.append("Access laws that bind it:")
             for a in apps:
-                why = {"establishment": "it is seated in the law's jurisdiction",
-                       "service": "it offers services to persons in the law's jurisdiction",
-                       "control": f"it is controlled by {a.via_label}, which the law binds"}.get(a.basis, a.basis)
+                why = {
+                    "establishment": "it is seated in the law's jurisdiction",
+                    "service": "it offers services to persons in the law's jurisdiction",
+                    "control": f"it is controlled by {a.via_label}, which the law binds",
+                }.get(a.basis, a.basis)
                 lines.append(f"  • {a.law_label}: {why}.")
         else:
             lines.append("Access laws that bind it: none found.")
 
-    findings = [f for f in kg.findings if kind != "law" and (f.system == str(node) or any(p.iri == str(node) for p in f.path))]
+    findings = [
+        f for f in kg.findings if kind != "law" and (f.system == str(node) or any(p.iri == str(node) for p in f.path))
+    ]
     if kind == "law":
         findings = [f for f in kg.findings if f.law == str(node)]
     data["findings"] = [f.to_json() for f in findings]
@@ -143,8 +147,12 @@ def explain(kg: Any, name: str) -> Explanation:
 
 
 def _facts(kg: Any, graph: Graph, node: Node) -> Iterable[str]:
-    seats = [(SOV.registeredOffice, "registered office"), (SOV.centralAdministration, "central administration"),
-             (SOV.principalEstablishment, "principal establishment"), (SOV.residentIn, "resident in")]
+    seats = [
+        (SOV.registeredOffice, "registered office"),
+        (SOV.centralAdministration, "central administration"),
+        (SOV.principalEstablishment, "principal establishment"),
+        (SOV.residentIn, "resident in"),
+    ]
     for prop, name in seats:
         for country in graph.objects(node, prop):
             yield f"  {name}: {kg.label(country)}"
@@ -154,15 +162,17 @@ def _facts(kg: Any, graph: Graph, node: Node) -> Iterable[str]:
         yield f"  holds: {kg.label(category)}"
     if graph.value(node, SOV.particularlySensitive) == Literal(True):
         yield "  particularly sensitive data (loi SREN art. 31)"
-    for arrangement in sorted(graph.subjects(SOV.hostedSystem, node)):
-        state = "in effect" if (arrangement, SOV.inEffect, Literal(True)) in graph else (
-            "planned" if graph.value(arrangement, SOV.planned) == Literal(True) else "not in effect")
+    for arrangement in sorted(graph.subjects(SOV.hostedSystem, node), key=str):
+        state = (
+            "in effect"
+            if (arrangement, SOV.inEffect, Literal(True)) in graph
+            else ("planned" if graph.value(arrangement, SOV.planned) == Literal(True) else "not in effect")
+        )
         provider = graph.value(arrangement, SOV.provider)
         period = _period(graph, arrangement)
         yield f"  hosted by {kg.label(provider)} ({state}{period})"
         yield from _sources(graph, arrangement, indent="      ")
-    for source in _sources(graph, node, indent="  "):
-        yield source
+    yield from _sources(graph, node, indent="  ")
 
 
 def _period(graph: Graph, node: Node) -> str:
@@ -174,16 +184,18 @@ def _period(graph: Graph, node: Node) -> str:
 
 def _sources(graph: Graph, node: Node, *, indent: str) -> Iterable[str]:
     confidence = graph.value(node, SOV.confidence)
-    for source in sorted(graph.objects(node, SOV.source)):
+    for source in sorted(graph.objects(node, SOV.source), key=str):
         s = source_ref(graph, source)
         conf = f" [{graph.value(confidence, RDFS.label) or ''} confidence]" if confidence is not None else ""
         where = f" <{s.url}>" if s.url else ""
         yield f"{indent}source: {s.title}{', ' + s.date if s.date else ''}{where}{conf}"
 
 
-def _controller_lines(kg: Any, graph: Graph, node: Node, depth: int = 1, seen: frozenset[Node] = frozenset()) -> list[str]:
+def _controller_lines(
+    kg: Any, graph: Graph, node: Node, depth: int = 1, seen: frozenset[Node] = frozenset()
+) -> list[str]:
     lines: list[str] = []
-    for stake in sorted(graph.subjects(SOV.held, node)):
+    for stake in sorted(graph.subjects(SOV.held, node), key=str):
         holder = graph.value(stake, SOV.holder)
         if holder is None or holder in seen:
             continue

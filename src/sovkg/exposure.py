@@ -35,7 +35,7 @@ from sovkg.namespaces import SOV
 
 Triple = tuple[Node, Node, Node]
 
-BASIS_RULE = {
+BASIS_RULE: dict[Node, str] = {
     SOV.ReachByEstablishment: "reach-establishment",
     SOV.ReachByService: "reach-service",
     SOV.ReachByControl: "reach-control",
@@ -47,7 +47,7 @@ LEVEL_NODE = {
     "technology": SOV.TechnologyExposure,
     "influence": SOV.InfluenceExposure,
 }
-LEVEL_NAME = {node: name for name, node in LEVEL_NODE.items()}
+LEVEL_NAME: dict[Node | None, str] = {node: name for name, node in LEVEL_NODE.items()}
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class _Binding:
 
 
 def _bindings(graph: Graph) -> list[_Binding]:
-    laws = sorted(law for law in instances(graph, SOV.AccessLaw) if in_effect(graph, law))
+    laws = sorted((law for law in instances(graph, SOV.AccessLaw) if in_effect(graph, law)), key=str)
     out: list[_Binding] = []
     for law in laws:
         reach = set(graph.objects(law, SOV.reach))
@@ -78,13 +78,13 @@ def _bindings(graph: Graph) -> list[_Binding]:
         if SOV.ReachByService in reach:
             for territory in territories:
                 served |= set(graph.subjects(SOV.servesPersonsIn, territory))
-        for entity in sorted(established):
+        for entity in sorted(established, key=str):
             out.append(_binding(entity, law, SOV.ReachByEstablishment, None))
-        for entity in sorted(served):
+        for entity in sorted(served, key=str):
             out.append(_binding(entity, law, SOV.ReachByService, None))
         if SOV.ReachByControl in reach:
-            for controller in sorted(established):
-                for entity in sorted(graph.objects(controller, SOV.controls)):
+            for controller in sorted(established, key=str):
+                for entity in sorted(graph.objects(controller, SOV.controls), key=str):
                     if entity != controller:
                         out.append(_binding(entity, law, SOV.ReachByControl, controller))
     return out
@@ -128,11 +128,13 @@ def _controllers(graph: Graph) -> dict[Node, list[tuple[Node, Node]]]:
     out: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
     for derivation in instances(graph, SOV.ControlDerivation):
         stake = graph.value(derivation, SOV.fromStake)
+        if stake is None:
+            continue
         holder, held = graph.value(stake, SOV.holder), graph.value(stake, SOV.held)
         if holder is not None and held is not None:
             out[held].append((holder, stake))
     for pairs in out.values():
-        pairs.sort()
+        pairs.sort(key=lambda pair: (str(pair[0]), str(pair[1])))
     return out
 
 
@@ -161,14 +163,23 @@ def _control_chain(start: Node, target: Node, controllers: dict[Node, list[tuple
     return list(reversed(steps))
 
 
-def _bound_paths(entity: Node, law: Node, bindings: dict[tuple[Node, Node], list[_Binding]],
-                 controllers: dict[Node, list[tuple[Node, Node]]], graph: Graph) -> list[tuple[str, list[_Step]]]:
+def _bound_paths(
+    entity: Node,
+    law: Node,
+    bindings: dict[tuple[Node, Node], list[_Binding]],
+    controllers: dict[Node, list[tuple[Node, Node]]],
+    graph: Graph,
+) -> list[tuple[str, list[_Step]]]:
     """For an entity bound by ``law``: (kind, steps after the entity up to and including the law)."""
     out: list[tuple[str, list[_Step]]] = []
     for b in bindings.get((entity, law), ()):
         seated = b.via if b.via is not None else b.entity
-        law_step = _Step(law, f"bound by ({label(graph, b.basis)})", b.node,
-                         tuple(sorted(set(graph.objects(seated, SOV.source)) | set(graph.objects(law, SOV.source)))))
+        law_step = _Step(
+            law,
+            f"bound by ({label(graph, b.basis)})",
+            b.node,
+            tuple(sorted(set(graph.objects(seated, SOV.source)) | set(graph.objects(law, SOV.source)), key=str)),
+        )
         if b.via is None:
             out.append(("self", [law_step]))
         else:
@@ -176,6 +187,30 @@ def _bound_paths(entity: Node, law: Node, bindings: dict[tuple[Node, Node], list
             if chain:
                 out.append(("control", chain + [law_step]))
     return out
+
+
+def _third_parties(graph: Graph, arrangement: Node) -> Iterator[tuple[Node, str, Node, str]]:
+    """(party, relation, link, level) for the subcontractors and technology suppliers of an arrangement
+    (technology dependencies of its offers included) that have technical access to the data."""
+    dependencies = set(graph.objects(arrangement, SOV.technologyDependency))
+    for offering in graph.objects(arrangement, SOV.offer):
+        dependencies |= set(graph.objects(offering, SOV.technologyDependency))
+    links = [
+        (link, SOV.subcontractor, "subcontracts to (with technical access to the data)", "subcontractor")
+        for link in graph.objects(arrangement, SOV.subcontracting)
+    ]
+    links += [
+        (link, SOV.technologySupplier, "runs on the technology of (with a technical path to the data)", "technology")
+        for link in dependencies
+    ]
+    for link, role, relation, level in sorted(links):
+        party = graph.value(link, role)
+        if party is None or graph.value(link, SOV.technicalAccessToData) != Literal(True):
+            continue
+        dated = (link, SOV.validFrom, None) in graph or (link, SOV.validUntil, None) in graph
+        if dated and not in_effect(graph, link):
+            continue
+        yield party, relation, link, level
 
 
 def finding_triples(graph: Graph, as_of: dt.date) -> Iterator[Triple]:
@@ -196,41 +231,21 @@ def finding_triples(graph: Graph, as_of: dt.date) -> Iterator[Triple]:
         if current is None or rank < (len(current), [str(s.node) for s in current]):
             best[key] = steps
 
-    for arrangement in sorted(instances(graph, SOV.HostingArrangement)):
+    for arrangement in sorted(instances(graph, SOV.HostingArrangement), key=str):
         if not in_effect(graph, arrangement):
             continue
         system, provider = graph.value(arrangement, SOV.hostedSystem), graph.value(arrangement, SOV.provider)
         if system is None or provider is None:
             continue
         head = [_Step(system, None, None), _Step(provider, "hosted by", arrangement)]
-        for law in sorted(laws_of.get(provider, ())):
+        for law in sorted(laws_of.get(provider, ()), key=str):
             for kind, tail in _bound_paths(provider, law, bindings, controllers, graph):
                 offer(system, law, "direct" if kind == "self" else "control", head + tail)
-        for link in sorted(graph.objects(arrangement, SOV.subcontracting)):
-            sub = graph.value(link, SOV.subcontractor)
-            if sub is None or graph.value(link, SOV.technicalAccessToData) != Literal(True):
-                continue
-            if (link, SOV.validFrom, None) in graph or (link, SOV.validUntil, None) in graph:
-                if not in_effect(graph, link):
-                    continue
-            step = _Step(sub, "subcontracts to (with technical access to the data)", link)
-            for law in sorted(laws_of.get(sub, ())):
-                for _, tail in _bound_paths(sub, law, bindings, controllers, graph):
-                    offer(system, law, "subcontractor", head + [step] + tail)
-        dependencies = set(graph.objects(arrangement, SOV.technologyDependency))
-        for offering in graph.objects(arrangement, SOV.offer):
-            dependencies |= set(graph.objects(offering, SOV.technologyDependency))
-        for dependency in sorted(dependencies):
-            supplier = graph.value(dependency, SOV.technologySupplier)
-            if supplier is None or graph.value(dependency, SOV.technicalAccessToData) != Literal(True):
-                continue
-            if (dependency, SOV.validFrom, None) in graph or (dependency, SOV.validUntil, None) in graph:
-                if not in_effect(graph, dependency):
-                    continue
-            step = _Step(supplier, "runs on the technology of (with a technical path to the data)", dependency)
-            for law in sorted(laws_of.get(supplier, ())):
-                for _, tail in _bound_paths(supplier, law, bindings, controllers, graph):
-                    offer(system, law, "technology", head + [step] + tail)
+        for party, relation, link, level in _third_parties(graph, arrangement):
+            step = _Step(party, relation, link)
+            for law in sorted(laws_of.get(party, ()), key=str):
+                for _, tail in _bound_paths(party, law, bindings, controllers, graph):
+                    offer(system, law, level, [*head, step, *tail])
 
     rule = rule_iri("exposure")
     day = Literal(as_of.isoformat(), datatype=XSD.date)
@@ -244,8 +259,11 @@ def finding_triples(graph: Graph, as_of: dt.date) -> Iterator[Triple]:
         yield finding, SOV.boundEntity, bound
         yield finding, SOV.asOf, day
         yield finding, SOV.derivedBy, rule
-        yield finding, RDFS.label, Literal(
-            f"{label(graph, system)} exposed to {label(graph, law)} ({level})", lang="en")
+        yield (
+            finding,
+            RDFS.label,
+            Literal(f"{label(graph, system)} exposed to {label(graph, law)} ({level})", lang="en"),
+        )
         for position, step in enumerate(steps):
             node = URIRef(f"{finding}/step/{position}")
             yield finding, SOV.evidence, node
@@ -289,26 +307,38 @@ def read_findings(graph: Graph) -> tuple[ExposureFinding, ...]:
         system, law = graph.value(finding, SOV.exposedSystem), graph.value(finding, SOV.applicableLaw)
         level = LEVEL_NAME.get(graph.value(finding, SOV.level), "unknown")
         bound = graph.value(finding, SOV.boundEntity)
-        steps = sorted(graph.objects(finding, SOV.evidence), key=lambda s: int(graph.value(s, SOV.position)))
+        steps = sorted(graph.objects(finding, SOV.evidence), key=lambda s: int(str(graph.value(s, SOV.position))))
         evidence = []
         for step in steps:
             node = graph.value(step, SOV.stepNode)
             via = graph.value(step, SOV.viaFact)
             confidence = graph.value(via, SOV.confidence) if via is not None else None
-            evidence.append(EvidenceStep(
-                position=int(graph.value(step, SOV.position)),
-                iri=str(node),
-                label=label(graph, node),
-                relation=_opt(graph.value(step, SOV.relation)),
-                via=_opt(via),
-                confidence=label(graph, confidence) if confidence is not None else None,
-                sources=tuple(source_ref(graph, s) for s in sorted(graph.objects(step, SOV.source))),
-            ))
+            evidence.append(
+                EvidenceStep(
+                    position=int(str(graph.value(step, SOV.position))),
+                    iri=str(node),
+                    label=label(graph, node),
+                    relation=_opt(graph.value(step, SOV.relation)),
+                    via=_opt(via),
+                    confidence=label(graph, confidence) if confidence is not None else None,
+                    sources=tuple(source_ref(graph, s) for s in sorted(graph.objects(step, SOV.source), key=str)),
+                )
+            )
         path = tuple(PathNode(e.iri, e.label) for e in evidence[:-1])
-        findings.append(ExposureFinding(
-            iri=str(finding), system=str(system), system_label=label(graph, system), law=str(law),
-            law_label=label(graph, law), level=level, bound_entity=str(bound),
-            bound_entity_label=label(graph, bound), path=path, evidence=tuple(evidence)))
+        findings.append(
+            ExposureFinding(
+                iri=str(finding),
+                system=str(system),
+                system_label=label(graph, system),
+                law=str(law),
+                law_label=label(graph, law),
+                level=level,
+                bound_entity=str(bound),
+                bound_entity_label=label(graph, bound),
+                path=path,
+                evidence=tuple(evidence),
+            )
+        )
     from sovkg.model import LEVELS
 
     findings.sort(key=lambda f: (f.system_label, f.law_label, LEVELS.index(f.level) if f.level in LEVELS else 99))
@@ -323,15 +353,20 @@ def read_applicabilities(graph: Graph, entity: Node | None = None) -> tuple[Appl
         if entity is not None and bound != entity:
             continue
         law, basis, via = graph.value(node, SOV.applicableLaw), graph.value(node, SOV.basis), graph.value(node, SOV.via)
-        out.append(Applicability(
-            entity=str(bound), entity_label=label(graph, bound), law=str(law), law_label=label(graph, law),
-            basis=str(graph.value(basis, URIRef("http://www.w3.org/2004/02/skos/core#notation")) or basis),
-            via=_opt(via), via_label=label(graph, via) if via is not None else None))
+        out.append(
+            Applicability(
+                entity=str(bound),
+                entity_label=label(graph, bound),
+                law=str(law),
+                law_label=label(graph, law),
+                basis=str(graph.value(basis, URIRef("http://www.w3.org/2004/02/skos/core#notation")) or basis),
+                via=_opt(via),
+                via_label=label(graph, via) if via is not None else None,
+            )
+        )
     out.sort(key=lambda a: (a.entity_label, a.law_label, a.basis, a.via or ""))
     return tuple(out)
 
 
 def _opt(value: Node | None) -> str | None:
     return None if value is None else str(value)
-
-

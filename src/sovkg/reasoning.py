@@ -56,12 +56,9 @@ def owl_rl_entailments(graph: Graph) -> set[Triple]:
     schema = _Schema(graph)
     asserted: set[Triple] = set()
     for s, p, o in graph:
-        if p == RDF.type:
-            if not schema.is_schema_term(s):
-                asserted.add((s, p, o))
-        elif p not in _SCHEMA_PREDICATES and not str(p).startswith(_SCHEMA_NAMESPACES):
-            if not schema.is_schema_term(s):
-                asserted.add((s, p, o))
+        instance_level = p == RDF.type or (p not in _SCHEMA_PREDICATES and not str(p).startswith(_SCHEMA_NAMESPACES))
+        if instance_level and not schema.is_schema_term(s):
+            asserted.add((s, p, o))
     closed = _close(asserted, schema)
     return closed - asserted
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rdflib import Dataset, Graph, Literal, URIRef, Variable
+from rdflib import Dataset, Graph, Literal, URIRef
 
 from sovkg.derive import merged_graph
 from sovkg.errors import ReasonerInconsistencyError
@@ -30,8 +30,10 @@ _BOUND_CONTROL = URIRef("urn:sovkg:reference:boundByControl")
 def _padded(var: str, end: bool) -> str:
     """A SPARQL expression turning an xsd:date, gYearMonth or gYear into a comparable string."""
     tail4, tail7 = ('"-12-31"', '"-31"') if end else ('"-01-01"', '"-01"')
-    return (f'IF(STRLEN(STR({var})) = 4, CONCAT(STR({var}), {tail4}), '
-            f'IF(STRLEN(STR({var})) = 7, CONCAT(STR({var}), {tail7}), SUBSTR(STR({var}), 1, 10)))')
+    return (
+        f"IF(STRLEN(STR({var})) = 4, CONCAT(STR({var}), {tail4}), "
+        f"IF(STRLEN(STR({var})) = 7, CONCAT(STR({var}), {tail7}), SUBSTR(STR({var}), 1, 10)))"
+    )
 
 
 VALIDITY = f"""
@@ -83,10 +85,13 @@ CONSTRUCT { ?holder sov:directlyControls ?held } WHERE {
     || EXISTS { ?s sov:controlRight true })
 }"""
 
+
 def _in_territory(entity: str, prop: str, law: str) -> str:
     """The entity's ``prop`` (seat or service country) lies in the law's jurisdiction or union."""
-    return (f"{law} sov:enactedBy ?j . "
-            f"{{ {entity} {prop} ?j }} UNION {{ {entity} {prop} ?c . ?c sov:memberOf ?j . ?j a sov:Union }}")
+    return (
+        f"{law} sov:enactedBy ?j . "
+        f"{{ {entity} {prop} ?j }} UNION {{ {entity} {prop} ?c . ?c sov:memberOf ?j . ?j a sov:Union }}"
+    )
 
 
 BINDINGS = f"""
@@ -104,7 +109,7 @@ CONSTRUCT {{ ?e <{_BOUND_EST}> ?law . ?e <{_BOUND_SERVICE}> ?law2 . ?x <{_BOUND_
   }}
 }}"""
 
-_BOUND_ANY = f"""{{ ?who <{_BOUND_EST}> ?law }} UNION {{ ?who <{_BOUND_SERVICE}> ?law }} UNION {{ ?who <{_BOUND_CONTROL}> ?law }}"""
+_BOUND_ANY = " UNION ".join(f"{{ ?who <{p}> ?law }}" for p in (_BOUND_EST, _BOUND_SERVICE, _BOUND_CONTROL))
 
 EXPOSURE = f"""
 SELECT DISTINCT ?system ?law ?level WHERE {{
@@ -154,7 +159,7 @@ def closed_graph(dataset: Dataset, *, as_of: dt.date) -> Graph:
     import owlrl
 
     graph = merged_graph(g for g in dataset.graphs() if g.identifier != INFERRED_GRAPH)
-    day = {Variable("day"): Literal(as_of.isoformat())}
+    day = {"day": Literal(as_of.isoformat())}
     for query in (VALIDITY, MEMBERSHIP, ADEQUACY, CONTROL):
         for triple in graph.query(_PROLOGUE + query, initBindings=day):
             graph.add(triple)  # type: ignore[arg-type]
