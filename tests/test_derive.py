@@ -71,12 +71,16 @@ def test_ended_stake_gives_no_control(make_graph):
     assert (KG["org/a"], SOV.directlyControls, KG["org/b"]) in past.inferred
 
 
-def test_partial_dates_are_read_generously(make_graph):
-    """If a fact is valid until 2021 (a gYear) then it still holds on 31 December 2021."""
-    kg = make_graph("""
-        <cert/c> a sov:Certificate ; sov:validUntil "2021"^^xsd:gYear .
-    """, as_of=dt.date(2021, 12, 31))
-    assert (KG["cert/c"], SOV.inEffect, Literal(True)) in kg.inferred
+def test_partial_dates_count_only_where_certain(make_graph):
+    """If a fact started "in 2019" (a gYear) then it is not claimed on 1 June 2019, only from 31 December 2019;
+    if it ended "in 2021" then it is known to hold on 1 January 2021 but not on 2 January 2021."""
+    turtle = """
+        <cert/c> a sov:Certificate ; sov:validFrom "2019"^^xsd:gYear ; sov:validUntil "2021"^^xsd:gYear .
+    """
+    holds = {day: (KG["cert/c"], SOV.inEffect, Literal(True)) in make_graph(turtle, as_of=day).inferred
+             for day in (dt.date(2019, 6, 1), dt.date(2019, 12, 31), dt.date(2021, 1, 1), dt.date(2021, 1, 2))}
+    assert holds == {dt.date(2019, 6, 1): False, dt.date(2019, 12, 31): True,
+                     dt.date(2021, 1, 1): True, dt.date(2021, 1, 2): False}
 
 
 def test_certificate_under_superseded_scheme_lapses(make_graph):

@@ -1,14 +1,17 @@
 """Validity periods: read ``sov:validFrom`` / ``sov:validUntil`` and decide what holds on a date.
 
-Dates may be ``xsd:date``, ``xsd:gYearMonth`` or ``xsd:gYear``; a partial start date counts from
-the first day of its period and a partial end date to the last day, so that nothing is assumed to
-end earlier or start later than its sources say.
+Dates may be ``xsd:date``, ``xsd:gYearMonth`` or ``xsd:gYear``. sovkg only says that a fact holds on
+a day when its sources make that certain: a fact that started "in 2019" is known to hold from the
+last day of 2019 (``sovkg --at 2019-06-01`` does not claim it), and a fact that ended "in 2021" is
+known to hold until the first day of 2021. Unknown is never read as "yes".
 
 >>> from rdflib import Literal, XSD
->>> as_date(Literal("2021", datatype=XSD.gYear), end=True)
-datetime.date(2021, 12, 31)
->>> as_date(Literal("2020-02", datatype=XSD.gYearMonth))
-datetime.date(2020, 2, 1)
+>>> as_date(Literal("2019", datatype=XSD.gYear), start=True)
+datetime.date(2019, 12, 31)
+>>> as_date(Literal("2021", datatype=XSD.gYear), start=False)
+datetime.date(2021, 1, 1)
+>>> as_date(Literal("2020-02", datatype=XSD.gYearMonth), start=True)
+datetime.date(2020, 2, 29)
 """
 
 from __future__ import annotations
@@ -30,8 +33,11 @@ def parse_iso_date(text: str) -> dt.date:
         raise SovkgInputError(f"{text!r} is not a date of the form YYYY-MM-DD") from None
 
 
-def as_date(value: Node | None, *, end: bool = False, subject: Node | None = None) -> dt.date | None:
-    """Turn a date literal into a :class:`datetime.date` (``None`` stays ``None``)."""
+def as_date(value: Node | None, *, start: bool, subject: Node | None = None) -> dt.date | None:
+    """Turn a start (``start=True``) or end date literal into the day from/until which it is certain.
+
+    ``None`` stays ``None`` (an open bound).
+    """
     if value is None:
         return None
     if not isinstance(value, Literal):
@@ -40,11 +46,11 @@ def as_date(value: Node | None, *, end: bool = False, subject: Node | None = Non
     try:
         if value.datatype == XSD.gYear:
             year = int(text[:4])
-            return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
+            return dt.date(year, 12, 31) if start else dt.date(year, 1, 1)
         if value.datatype == XSD.gYearMonth:
             year, month = int(text[:4]), int(text[5:7])
             last = calendar.monthrange(year, month)[1]
-            return dt.date(year, month, last if end else 1)
+            return dt.date(year, month, last if start else 1)
         return dt.date.fromisoformat(text[:10])
     except ValueError:
         where = f"{subject}: " if subject is not None else ""

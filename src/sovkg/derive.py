@@ -67,7 +67,8 @@ RULES: dict[str, Rule] = {
              "(OWL 2 RL rules cax-sco, prp-spo1, prp-inv, prp-trp, prp-dom, prp-rng)."),
         Rule(KG["rule/validity"], "validity on the date",
              "A fact is in effect when the date lies between its validFrom and validUntil (a missing "
-             "bound is open); a certificate also needs its scheme to be accepted on that date; a "
+             "bound is open; a partial date counts only where it is certain: a start 'in 2019' from the "
+             "end of 2019, an end 'in 2021' until the start of 2021); a certificate also needs its scheme to be accepted on that date; a "
              "planned arrangement is never in effect."),
         Rule(KG["rule/union-membership"], "union membership on the date",
              "A country is a member of a union when one of its memberships is in effect; EU members "
@@ -177,13 +178,13 @@ def is_in_effect(graph: Graph, node: Node, day: dt.date) -> bool:
     """Decide whether one fact holds on ``day`` (see rule ``kg:rule/validity``)."""
     if graph.value(node, SOV.planned) == Literal(True):
         return False
-    start = as_date(graph.value(node, SOV.validFrom), subject=node)
-    end = as_date(graph.value(node, SOV.validUntil), end=True, subject=node)
+    start = as_date(graph.value(node, SOV.validFrom), start=True, subject=node)
+    end = as_date(graph.value(node, SOV.validUntil), start=False, subject=node)
     if not holds_on(day, start, end):
         return False
     scheme = graph.value(node, SOV.scheme)
     if scheme is not None:
-        accepted = as_date(graph.value(scheme, SOV.acceptedUntil), end=True, subject=scheme)
+        accepted = as_date(graph.value(scheme, SOV.acceptedUntil), start=False, subject=scheme)
         if accepted is not None and day > accepted:
             return False
     return True
@@ -215,8 +216,8 @@ def membership_triples(graph: Graph, day: dt.date) -> Iterator[Triple]:
                 members.add((country, union))
     eea_exists = (eea, RDF.type, SOV.Union) in graph and holds_on(
         day,
-        as_date(graph.value(eea, SOV.validFrom), subject=eea),
-        as_date(graph.value(eea, SOV.validUntil), end=True, subject=eea),
+        as_date(graph.value(eea, SOV.validFrom), start=True, subject=eea),
+        as_date(graph.value(eea, SOV.validUntil), start=False, subject=eea),
     )
     if eea_exists:
         members |= {(country, eea) for country, union in members if union == eu}

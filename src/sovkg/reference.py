@@ -27,9 +27,13 @@ _BOUND_SERVICE = URIRef("urn:sovkg:reference:boundByService")
 _BOUND_CONTROL = URIRef("urn:sovkg:reference:boundByControl")
 
 
-def _padded(var: str, end: bool) -> str:
-    """A SPARQL expression turning an xsd:date, gYearMonth or gYear into a comparable string."""
-    tail4, tail7 = ('"-12-31"', '"-31"') if end else ('"-01-01"', '"-01"')
+def _padded(var: str, start: bool) -> str:
+    """A SPARQL expression turning an xsd:date, gYearMonth or gYear into a comparable string.
+
+    As in :mod:`sovkg.dates`, a partial start date counts from the end of its period and a partial end
+    date until its beginning (only what is certain holds); "-31" is a safe month end for comparing strings.
+    """
+    tail4, tail7 = ('"-12-31"', '"-31"') if start else ('"-01-01"', '"-01"')
     return (
         f"IF(STRLEN(STR({var})) = 4, CONCAT(STR({var}), {tail4}), "
         f"IF(STRLEN(STR({var})) = 7, CONCAT(STR({var}), {tail7}), SUBSTR(STR({var}), 1, 10)))"
@@ -45,9 +49,9 @@ CONSTRUCT {{ ?n sov:inEffect true }} WHERE {{
   OPTIONAL {{ ?n sov:validFrom ?from }}
   OPTIONAL {{ ?n sov:validUntil ?until }}
   OPTIONAL {{ ?n sov:scheme ?scheme . ?scheme sov:acceptedUntil ?accepted }}
-  FILTER (!BOUND(?from) || {_padded("?from", False)} <= ?day)
-  FILTER (!BOUND(?until) || {_padded("?until", True)} >= ?day)
-  FILTER (!BOUND(?accepted) || {_padded("?accepted", True)} >= ?day)
+  FILTER (!BOUND(?from) || {_padded("?from", True)} <= ?day)
+  FILTER (!BOUND(?until) || {_padded("?until", False)} >= ?day)
+  FILTER (!BOUND(?accepted) || {_padded("?accepted", False)} >= ?day)
 }}"""
 
 MEMBERSHIP = f"""
@@ -59,8 +63,8 @@ CONSTRUCT {{ ?country sov:memberOf ?union }} WHERE {{
     <https://w3id.org/sovkg/id/union/EEA> a sov:Union .
     OPTIONAL {{ <https://w3id.org/sovkg/id/union/EEA> sov:validFrom ?from }}
     OPTIONAL {{ <https://w3id.org/sovkg/id/union/EEA> sov:validUntil ?until }}
-    FILTER (!BOUND(?from) || {_padded("?from", False)} <= ?day)
-    FILTER (!BOUND(?until) || {_padded("?until", True)} >= ?day)
+    FILTER (!BOUND(?from) || {_padded("?from", True)} <= ?day)
+    FILTER (!BOUND(?until) || {_padded("?until", False)} >= ?day)
     BIND (<https://w3id.org/sovkg/id/union/EEA> AS ?union)
   }}
 }}"""
