@@ -67,9 +67,9 @@ RULES: dict[str, Rule] = {
              "(OWL 2 RL rules cax-sco, prp-spo1, prp-inv, prp-trp, prp-dom, prp-rng)."),
         Rule(KG["rule/validity"], "validity on the date",
              "A fact is in effect when the date lies between its validFrom and validUntil (a missing "
-             "bound is open; a partial date counts only where it is certain: a start 'in 2019' from the "
-             "end of 2019, an end 'in 2021' until the start of 2021); a certificate also needs its scheme to be accepted on that date; a "
-             "planned arrangement is never in effect."),
+             "bound is open; a partial date counts only where it is certain: a start in 2019 from the "
+             "end of 2019, an end in 2021 until the start of 2021); a certificate also needs its scheme to "
+             "be accepted on that date; a planned arrangement is never in effect."),
         Rule(KG["rule/union-membership"], "union membership on the date",
              "A country is a member of a union when one of its memberships is in effect; EU members "
              "are in the EEA while the EEA exists."),
