@@ -178,3 +178,28 @@ def _from_oxigraph(quads) -> Graph:
     for q in quads:
         graph.add((term(q.subject), term(q.predicate), term(q.object)))
     return graph
+
+
+def test_alternatives_lists_candidates_and_exclusions_as_json():
+    run = sovkg("alternatives", "kg:system/health-data-hub", "--format", "json", "--at", "2026-11-29")
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert data["system"] == "https://w3id.org/sovkg/id/system/health-data-hub"
+    assert data["candidates"] == []
+    excluded = {e["provider"].rsplit("/", 1)[-1]: e["reasons"] for e in data["excluded"]}
+    assert excluded["microsoft-ireland-operations"][0].startswith("already hosts the system")
+    assert any("through control by Microsoft Corporation" in r for r in excluded["microsoft-ireland-operations"])
+
+
+def test_expiring_lists_certificates_ending_within_the_window():
+    run = sovkg("expiring", "--within", "120", "--format", "csv", "--at", "2026-03-01")
+    assert run.returncode == 0, run.stderr
+    rows = run.stdout.strip().splitlines()
+    assert len(rows) == 6  # header + the five HDS 2018 certificates whose referential lapses on 2026-05-16
+    assert all(",2026-05-16," in row or row.startswith("until") for row in rows)
+
+
+def test_expiring_rejects_a_negative_window():
+    run = sovkg("expiring", "--within", "-3")
+    assert run.returncode == 2
+    assert "cannot be negative" in run.stderr

@@ -53,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="add an RDF file or a folder of RDF files (repeatable)")
     common.add_argument("--no-case", action="store_true", help="leave the bundled French case out")
     common.add_argument("--at", metavar="YYYY-MM-DD", help="answer as of this date (default: today)")
+    common.add_argument("--scenario", metavar="FILE",
+                        help="apply a hypothetical scenario (a .trig file or a plain folder, docs/scenarios.md)")
 
     p = sub.add_parser("report", parents=[common], help="the main job: exposure, rules, counts")
     p.add_argument("--format", choices=("table", "json"), default="table")
@@ -84,6 +86,25 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=_explain)
 
+    p = sub.add_parser("diff", parents=[common],
+                       help="what changes between two dates, or between the baseline and a scenario")
+    p.add_argument("--against-at", metavar="YYYY-MM-DD",
+                   help="compare --at (before) with this date (after), same data and scenario")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--no-cache", action="store_true", help="recompute both reports even if cached")
+    p.set_defaults(func=_diff)
+
+    p = sub.add_parser("alternatives", parents=[common],
+                       help="providers that could host a system without breaking a rule, and why others cannot")
+    p.add_argument("system", metavar="SYSTEM", help="IRI, CURIE (kg:system/…) or label")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.set_defaults(func=_alternatives)
+
+    p = sub.add_parser("expiring", parents=[common], help="certificates and qualifications that end within N days")
+    p.add_argument("--within", type=int, default=90, metavar="DAYS", help="window in days (default: 90)")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.set_defaults(func=_expiring)
+
     p = sub.add_parser("export", parents=[common], help="export asserted and derived facts")
     p.add_argument("--format", choices=("ttl", "nt", "jsonld", "xml", "trig", "nq"), required=True)
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
@@ -103,34 +124,55 @@ def _as_of(args: argparse.Namespace) -> dt.date:
 def _build(args: argparse.Namespace) -> Any:
     from sovkg.pipeline import build
 
-    return build(args.data, include_case=not args.no_case, as_of=_as_of(args))
+    kg = build(args.data, include_case=not args.no_case, as_of=_as_of(args), scenario=args.scenario)
+    if kg.scenario is not None:
+        from sovkg.scenario import banner
+
+        print(f"sovkg: {banner(kg.scenario.to_json())}", file=sys.stderr)
+    return kg
 
 
-def _report(args: argparse.Namespace) -> int:
+def _report_data(args: argparse.Namespace, day: dt.date, scenario: str | None) -> tuple[dict[str, Any], Any]:
+    """The report's JSON (from the cache when the inputs match) and the graph if it had to be built."""
     from sovkg import cache
     from sovkg.inputs import bundled_files, user_files
-    from sovkg.report import REPORT_VERSION, findings_csv, render_report, validation_csv
+    from sovkg.report import REPORT_VERSION
 
-    day = _as_of(args)
     files = bundled_files(include_case=not args.no_case) + user_files(args.data)
-    key = cache.report_key([f.path for f in files], __version__, str(REPORT_VERSION), day.isoformat(),
-                           f"case={not args.no_case}", *[f.graph for f in files])
+    paths = [f.path for f in files]
+    options = [f"case={not args.no_case}", *[f.graph for f in files]]
+    if scenario is not None:
+        from sovkg.scenario import scenario_files
+
+        paths += scenario_files(scenario)
+        options.append(f"scenario={scenario}")
+    key = cache.report_key(paths, __version__, str(REPORT_VERSION), day.isoformat(), *options)
     data = None if args.no_cache else cache.load(key)
     kg = None
     if data is None:
         from sovkg.pipeline import build
         from sovkg.report import build_report
 
-        kg = build(args.data, include_case=not args.no_case, as_of=day)
+        kg = build(args.data, include_case=not args.no_case, as_of=day, scenario=scenario)
         data = dict(build_report(kg, case_included=not args.no_case, user_inputs=list(args.data)).data)
+        data["scenario"] = kg.scenario.to_json() if kg.scenario else None
         cache.store(key, data)
+    return data, kg
+
+
+def _report(args: argparse.Namespace) -> int:
+    from sovkg.report import findings_csv, render_report, validation_csv
+    from sovkg.scenario import with_banner
+
+    day = _as_of(args)
+    data, kg = _report_data(args, day, args.scenario)
     if args.output:
         from sovkg.export import export_graph, write_atomically
 
         if kg is None:
             from sovkg.pipeline import build
 
-            kg = build(args.data, include_case=not args.no_case, as_of=day)
+            kg = build(args.data, include_case=not args.no_case, as_of=day, scenario=args.scenario)
         out = Path(args.output)
         if out.exists() and not out.is_dir():
             raise SovkgInputError(f"{out}: exists and is not a folder")
@@ -142,8 +184,31 @@ def _report(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        print(render_report(data))
+        print(with_banner(render_report(data), data.get("scenario")))
     return 1 if args.fail_on_violation and not data["validation"]["conforms"] else 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from sovkg.dates import parse_iso_date
+    from sovkg.diff import diff_reports, render_diff
+
+    before_day = _as_of(args)
+    if args.against_at:
+        after_day = parse_iso_date(args.against_at)
+        before, _ = _report_data(args, before_day, args.scenario)
+        after, _ = _report_data(args, after_day, args.scenario)
+    elif args.scenario:
+        after, _ = _report_data(args, before_day, args.scenario)  # first: a bad scenario fails at once
+        before, _ = _report_data(args, before_day, None)
+    else:
+        raise SovkgInputError("diff needs --scenario FILE (baseline against the scenario) "
+                              "or --against-at YYYY-MM-DD (--at against that date)")
+    result = diff_reports(before, after)
+    if args.format == "json":
+        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print(render_diff(result))
+    return 0
 
 
 def _exposure(args: argparse.Namespace) -> int:
@@ -195,7 +260,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _query(args: argparse.Namespace) -> int:
-    from sovkg.queries import find_query, list_queries, parse_binding, result_rows, run_query, to_sparql_json
+    from sovkg.queries import find_query, list_queries, parse_binding
 
     if args.list or not args.name:
         for spec in list_queries("cq"):
@@ -209,7 +274,14 @@ def _query(args: argparse.Namespace) -> int:
         if not sep or not name:
             raise SovkgInputError(f"--param {item!r}: expected NAME=VALUE")
         bindings[name.strip().lstrip("?$")] = parse_binding(value.strip())
-    kg = _build(args)
+    return _print_query(args, _build(args), spec, bindings)
+
+
+def _print_query(args: argparse.Namespace, kg: Any, query: Any, bindings: dict[str, Any]) -> int:
+    """Run a query (a QuerySpec or a shipped query's name) and print it in ``args.format``."""
+    from sovkg.queries import find_query, result_rows, run_query, to_sparql_json
+
+    spec = find_query(query) if isinstance(query, str) else query
     result = run_query(kg.union, spec, bindings)
     if args.format == "json":
         print(json.dumps(to_sparql_json(result), indent=2, ensure_ascii=False))
@@ -238,6 +310,29 @@ def _explain(args: argparse.Namespace) -> int:
     else:
         print(result.text)
     return 0
+
+
+def _alternatives(args: argparse.Namespace) -> int:
+    from sovkg.alternatives import alternatives, alternatives_csv, render_alternatives
+
+    result = alternatives(_build(args), args.system)
+    if args.format == "json":
+        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    elif args.format == "csv":
+        sys.stdout.write(alternatives_csv(result))
+    else:
+        print(render_alternatives(result))
+    return 0
+
+
+def _expiring(args: argparse.Namespace) -> int:
+    from rdflib import XSD, Literal
+
+    if args.within < 0:
+        raise SovkgInputError(f"--within {args.within}: the number of days cannot be negative")
+    kg = _build(args)
+    until = Literal((kg.as_of + dt.timedelta(days=args.within)).isoformat(), datatype=XSD.date)
+    return _print_query(args, kg, "CQ26", {"until": until})
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -9,9 +9,11 @@ its rule with ``sov:derivedBy``):
    membership (``sov:memberOf``) and adequacy (``sov:adequacyInForce``) on the date.
 3. Control: ``sov:directlyControls`` from in-effect stakes (rule ``kg:rule/control-from-stake``);
    OWL RL then closes ``sov:controls`` (transitive) and ``sov:controlledBy`` (inverse).
-4. Applicability: which access law binds which entity, on which reach criterion
+4. Effective ownership (:mod:`sovkg.ownership`): integrated shares of capital and votes along
+   chains of in-effect stakes, and the shares held from outside the EU and per country.
+5. Applicability: which access law binds which entity, on which reach criterion
    (:mod:`sovkg.exposure`).
-5. Exposure findings with their ordered evidence paths (:mod:`sovkg.exposure`).
+6. Exposure findings with their ordered evidence paths (:mod:`sovkg.exposure`).
 
 >>> from sovkg.load import load_dataset
 >>> ds = load_dataset(include_case=False)
@@ -94,7 +96,10 @@ RULES: dict[str, Rule] = {
              "A system is exposed to an access law when an in-effect arrangement's provider is bound "
              "(direct: by establishment or service; control: through a controller), when a subcontractor "
              "with technical access to the data is bound (subcontractor), or when a technology supplier "
-             "with a technical path to the data is bound (technology)."),
+             "with a technical path to the data is bound (technology), or when a holder the law binds holds, "
+             "directly or indirectly, more than the SecNumCloud 3.2 §19.6.b individual threshold of the provider "
+             "without controlling it, or the holders of the law's country together more than the collective "
+             "threshold (influence)."),
     )
 }
 
@@ -126,7 +131,7 @@ def derive(dataset: Dataset, *, as_of: dt.date) -> Derivation:
     Returns the derivation (its triples); the exposure findings are read back with
     :func:`sovkg.exposure.read_findings`.
     """
-    from sovkg import exposure  # late import: exposure uses the helpers defined here
+    from sovkg import exposure, ownership  # late import: both use the helpers defined here
 
     asserted = merged_graph(g for g in dataset.graphs() if g.identifier != INFERRED_GRAPH)
     work = Graph()
@@ -146,6 +151,7 @@ def derive(dataset: Dataset, *, as_of: dt.date) -> Derivation:
     absorb(adequacy_triples(work))
     absorb(control_triples(work))
     absorb(owl_rl_entailments(work))
+    absorb(ownership.ownership_triples(work, as_of))
     absorb(exposure.applicability_triples(work, as_of))
     absorb(exposure.finding_triples(work, as_of))
     absorb(rule_description_triples())
@@ -314,9 +320,16 @@ def label(graph: Graph, node: Node | None) -> str:
     return fallback or str(node)
 
 
+def all_rules() -> list[Rule]:
+    """Every derivation rule, those of this module and of the modules it calls."""
+    from sovkg import ownership
+
+    return [*RULES.values(), ownership.RULE]
+
+
 def rule_description_triples() -> Iterator[Triple]:
     """Describe the derivation rules in the inferred graph."""
-    for rule in RULES.values():
+    for rule in all_rules():
         yield rule.iri, RDF.type, SOV.DerivationRule
         yield rule.iri, RDFS.label, Literal(rule.label, lang="en")
         yield rule.iri, SKOS.definition, Literal(rule.definition, lang="en")

@@ -10,8 +10,10 @@ establishment.
 *Exposure* (rule ``kg:rule/exposure``): for each in-effect hosting arrangement, the system is
 exposed to a law at level ``direct`` (the provider is bound by establishment or service),
 ``control`` (the provider is bound through a controller), ``subcontractor`` (a subcontractor with
-technical access to the data is bound) or ``technology`` (a technology supplier, of the
-arrangement or of its offer, with a technical path to the data is bound). One finding is kept per
+technical access to the data is bound), ``technology`` (a technology supplier, of the
+arrangement or of its offer, with a technical path to the data is bound) or ``influence`` (holders
+the law binds hold more of the provider than the SecNumCloud 3.2 §19.6.b thresholds, without the
+provider being bound through control: see :func:`_influence_offers`). One finding is kept per
 (system, law, level): the one with the shortest evidence path, ties broken by IRI.
 
 The evidence path runs from the system to the entity the law binds; each step names the fact that
@@ -23,15 +25,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from sovkg.derive import derived_iri, in_effect, instances, label, rule_iri
 from sovkg.model import Applicability, EvidenceStep, ExposureFinding, PathNode, SourceRef
-from sovkg.namespaces import SOV
+from sovkg.namespaces import KG, SOV
 
 Triple = tuple[Node, Node, Node]
 
@@ -48,6 +51,11 @@ LEVEL_NODE = {
     "influence": SOV.InfluenceExposure,
 }
 LEVEL_NAME: dict[Node | None, str] = {node: name for name, node in LEVEL_NODE.items()}
+INDIVIDUAL_THRESHOLD = KG["threshold/snc-3.2-19.6-b-individual"]
+"""The SecNumCloud 3.2 §19.6.b limit on one non-EU holder's share (its percentage is data, in
+``data/reference/thresholds.ttl``)."""
+COLLECTIVE_THRESHOLD = KG["threshold/snc-3.2-19.6-b-collective"]
+"""The SecNumCloud 3.2 §19.6.b limit on the non-EU holders' share taken together."""
 
 
 @dataclass(frozen=True)
@@ -213,6 +221,194 @@ def _third_parties(graph: Graph, arrangement: Node) -> Iterator[tuple[Node, str,
         yield party, relation, link, level
 
 
+# ---------------------------------------------------------------------------------------- influence
+
+
+def _percent(value: Node | None) -> Decimal | None:
+    """A percentage literal as a Decimal (None when absent or not a number)."""
+    if not isinstance(value, Literal):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _lower_share(graph: Graph, node: Node) -> Decimal | None:
+    """The larger of the lower bounds of capital and voting rights recorded on an ownership node."""
+    shares = [_percent(graph.value(node, p)) for p in (SOV.capitalPercent, SOV.votingPercent)]
+    known = [share for share in shares if share is not None]
+    return max(known) if known else None
+
+
+def _number(value: Decimal) -> str:
+    """A percentage rounded to two decimals, without trailing zeros."""
+    text = format(value.quantize(Decimal("0.01")).normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def share_text(graph: Graph, node: Node) -> str:
+    """The capital and voting shares of an ownership node in words, with upper bounds when some stakes are unknown.
+
+    >>> g = Graph()
+    >>> n = URIRef("urn:x")
+    >>> _ = g.add((n, SOV.capitalPercent, Literal(Decimal("30.000"))))
+    >>> _ = g.add((n, SOV.votingPercentMax, Literal(Decimal("45"))))
+    >>> share_text(g, n)
+    '30 % of the capital and 0 % (up to 45 %) of the voting rights'
+    >>> _number(Decimal("1.28673")), _number(Decimal("100"))
+    ('1.29', '100')
+    """
+    parts = []
+    for low_p, high_p, what in (
+        (SOV.capitalPercent, SOV.capitalPercentMax, "capital"),
+        (SOV.votingPercent, SOV.votingPercentMax, "voting rights"),
+    ):
+        low, high = _percent(graph.value(node, low_p)), _percent(graph.value(node, high_p))
+        if low is None and high is None:
+            continue
+        low = low if low is not None else Decimal(0)
+        bound = f" (up to {_number(high)} %)" if high is not None and high > low else ""
+        parts.append(f"{_number(low)} %{bound} of the {what}")
+    return " and ".join(parts) or "an unknown share"
+
+
+class _Influence:
+    """The ``influence`` level (rule ``kg:rule/exposure``), as of the derivation date.
+
+    For an in-effect arrangement of ``system`` with ``provider``, and an access law ``L`` that does
+    **not** bind the provider through control (``sov:ReachByControl``):
+
+    - *one holder*: a party ``H`` bound by ``L`` (any basis), that does not control the provider,
+      whose ``sov:EffectiveOwnership`` of the provider has a lower bound of capital or of voting
+      rights strictly above the §19.6.b individual threshold (``sov:thresholdPercent`` of
+      :data:`INDIVIDUAL_THRESHOLD`) → path system → provider → ``H`` (via the effective-ownership
+      node, with the sources of the in-effect stakes on the chains from ``H`` to the provider) → …
+      → ``L``;
+    - *holders together*: else, when ``L`` reaches by establishment and is enacted by a country
+      ``C``, the ``sov:JurisdictionOwnership`` of the provider with ``sov:holderScope C`` has a lower
+      bound strictly above the collective threshold (:data:`COLLECTIVE_THRESHOLD`), no party
+      established in ``C`` controls the provider, and some holder established in ``C`` is bound by
+      ``L`` → path system → provider → the largest such holder (via the jurisdiction-ownership
+      node) → … → ``L``.
+
+    Unknown shares never count: only lower bounds are compared. Without the threshold nodes there
+    is no influence finding.
+    """
+
+    def __init__(
+        self,
+        graph: Graph,
+        bindings: dict[tuple[Node, Node], list[_Binding]],
+        laws_of: dict[Node, set[Node]],
+        controllers: dict[Node, list[tuple[Node, Node]]],
+    ) -> None:
+        self.graph, self.bindings, self.laws_of, self.controllers = graph, bindings, laws_of, controllers
+        self.individual = _percent(graph.value(INDIVIDUAL_THRESHOLD, SOV.thresholdPercent))
+        self.collective = _percent(graph.value(COLLECTIVE_THRESHOLD, SOV.thresholdPercent))
+        self.owners: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)  # held -> [(holder, ownership)]
+        for node in instances(graph, SOV.EffectiveOwnership):
+            holder, held = graph.value(node, SOV.holder), graph.value(node, SOV.held)
+            if holder is not None and held is not None and holder != held:
+                self.owners[held].append((holder, node))
+        self.scopes: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)  # held -> [(country, ownership)]
+        for node in instances(graph, SOV.JurisdictionOwnership):
+            scope, held = graph.value(node, SOV.holderScope), graph.value(node, SOV.held)
+            if scope is not None and held is not None:
+                self.scopes[held].append((scope, node))
+        self.stakes_in: dict[Node, list[Node]] = defaultdict(list)  # held -> [holder]
+        self.stakes_out: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)  # holder -> [(held, stake)]
+        for stake in instances(graph, SOV.OwnershipStake):
+            holder, held = graph.value(stake, SOV.holder), graph.value(stake, SOV.held)
+            if holder is not None and held is not None and in_effect(graph, stake):
+                self.stakes_in[held].append(holder)
+                self.stakes_out[holder].append((held, stake))
+        self.through_control: dict[Node, set[Node]] = defaultdict(set)  # entity -> laws binding it through control
+        for (entity, law), found in bindings.items():
+            if any(b.basis == SOV.ReachByControl for b in found):
+                self.through_control[entity].add(law)
+        self.single: list[tuple[Node, Node, list[_Step]]] = []
+        self.together: list[tuple[Node, Node, list[_Step]]] = []
+
+    def add(self, system: Node, provider: Node, head: list[_Step]) -> None:
+        """Collect the influence paths of one arrangement (``head`` = system, provider)."""
+        graph = self.graph
+        through_control = self.through_control.get(provider, set())
+        if self.individual is not None:
+            for holder, ownership in sorted(self.owners.get(provider, ()), key=lambda pair: [str(n) for n in pair]):
+                share = _lower_share(graph, ownership)
+                if share is None or share <= self.individual or (holder, SOV.controls, provider) in graph:
+                    continue
+                step = _Step(holder, f"held {share_text(graph, ownership)} by", ownership,
+                             self._sources(self._chain_stakes([holder], provider)))
+                for law in sorted(self.laws_of.get(holder, set()) - through_control, key=str):
+                    for _, tail in _bound_paths(holder, law, self.bindings, self.controllers, graph):
+                        self.single.append((system, law, [*head, step, *tail]))
+        if self.collective is not None:
+            for country, ownership in sorted(self.scopes.get(provider, ()), key=lambda pair: [str(n) for n in pair]):
+                share = _lower_share(graph, ownership)
+                if share is None or share <= self.collective:
+                    continue
+                if any((c, SOV.establishedIn, country) in graph for c in graph.subjects(SOV.controls, provider)):
+                    continue
+                members = [
+                    (holder, _lower_share(graph, node) or Decimal(0))
+                    for holder, node in self.owners.get(provider, ())
+                    if (holder, SOV.establishedIn, country) in graph
+                ]
+                sources = self._sources(self._chain_stakes([m for m, _ in members], provider))
+                laws = {
+                    law for law in graph.subjects(SOV.enactedBy, country)
+                    if (law, SOV.reach, SOV.ReachByEstablishment) in graph
+                }
+                for law in sorted(laws - through_control, key=str):
+                    bound = sorted(
+                        (m for m in members if law in self.laws_of.get(m[0], ())), key=lambda m: (-m[1], str(m[0]))
+                    )
+                    if not bound:
+                        continue
+                    holder = bound[0][0]
+                    relation = (f"held, together with the other holders established in {label(graph, country)} "
+                                f"({share_text(graph, ownership)} in all), by")
+                    step = _Step(holder, relation, ownership, sources)
+                    for _, tail in _bound_paths(holder, law, self.bindings, self.controllers, graph):
+                        self.together.append((system, law, [*head, step, *tail]))
+
+    def offer_all(self, offer: Callable[[Node, Node, str, list[_Step]], None]) -> None:
+        """Offer the single-holder paths, then the holders-together paths for (system, law) pairs that have none."""
+        for system, law, steps in self.single:
+            offer(system, law, "influence", steps)
+        done = {(system, law) for system, law, _ in self.single}
+        for system, law, steps in self.together:
+            if (system, law) not in done:
+                offer(system, law, "influence", steps)
+
+    def _chain_stakes(self, holders: list[Node], held: Node) -> set[Node]:
+        """The in-effect stakes on the chains from any of ``holders`` down to ``held``."""
+        above = {held}
+        queue = deque([held])
+        while queue:  # every party with a chain of stakes down to `held`
+            for holder in self.stakes_in.get(queue.popleft(), ()):
+                if holder not in above:
+                    above.add(holder)
+                    queue.append(holder)
+        below = {h for h in holders if h in above}
+        queue = deque(below)
+        stakes: set[Node] = set()
+        while queue:  # down from `holders`, staying on chains that reach `held`
+            for lower, stake in self.stakes_out.get(queue.popleft(), ()):
+                if lower in above:
+                    stakes.add(stake)
+                    if lower not in below:
+                        below.add(lower)
+                        queue.append(lower)
+        return stakes
+
+    def _sources(self, stakes: set[Node]) -> tuple[Node, ...]:
+        return tuple(sorted({s for stake in stakes for s in self.graph.objects(stake, SOV.source)}, key=str))
+
+
 def finding_triples(graph: Graph, as_of: dt.date) -> Iterator[Triple]:
     """One ``sov:ExposureFinding`` per (system, law, level), with its evidence steps."""
     bindings: dict[tuple[Node, Node], list[_Binding]] = defaultdict(list)
@@ -222,6 +418,7 @@ def finding_triples(graph: Graph, as_of: dt.date) -> Iterator[Triple]:
     for entity, law in bindings:
         laws_of[entity].add(law)
     controllers = _controllers(graph)
+    influence = _Influence(graph, bindings, laws_of, controllers)
     best: dict[tuple[Node, Node, str], list[_Step]] = {}
 
     def offer(system: Node, law: Node, level: str, steps: list[_Step]) -> None:
@@ -246,6 +443,8 @@ def finding_triples(graph: Graph, as_of: dt.date) -> Iterator[Triple]:
             for law in sorted(laws_of.get(party, ()), key=str):
                 for _, tail in _bound_paths(party, law, bindings, controllers, graph):
                     offer(system, law, level, [*head, step, *tail])
+        influence.add(system, provider, head)
+    influence.offer_all(offer)
 
     rule = rule_iri("exposure")
     day = Literal(as_of.isoformat(), datatype=XSD.date)

@@ -1,9 +1,10 @@
 """Load the ontology, the reference data, the French case and user files into one dataset.
 
 Each file becomes its own named graph (``https://w3id.org/sovkg/graph/<path>`` for bundled files,
-the file's ``file:`` IRI for user files), so every triple keeps the file it came from. Files are
-parsed with Oxigraph's parsers (fast, precise error positions, never touch the network) and
-stored in an rdflib :class:`~rdflib.Dataset`.
+the file's ``file:`` IRI for user files), so every triple keeps the file it came from. RDF files
+are parsed with Oxigraph's parsers (fast, precise error positions, never touch the network);
+spreadsheet templates (CSV) are read by :mod:`sovkg.tabular`, each with the templates next to it;
+everything is stored in an rdflib :class:`~rdflib.Dataset`.
 
 >>> ds = load_dataset(include_case=False, include_reference=False)
 >>> any(str(g.identifier).endswith("ontology/core.ttl") for g in ds.graphs())
@@ -13,7 +14,7 @@ True
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -51,19 +52,42 @@ def load_dataset(
 
 
 def load_files(files: Sequence[InputFile]) -> Dataset:
-    """Parse files into one dataset, each into its own named graph."""
+    """Parse files into one dataset, each into its own named graph.
+
+    Spreadsheets are read first, all together, so that every problem in them is reported at once;
+    their ``kg:`` references are checked against the whole dataset at the end. Any error leaves
+    nothing loaded.
+    """
+    tables = [item.path for item in files if item.path.suffix.lower() == ".csv"]
+    tabular = None
+    if tables:
+        from sovkg import tabular as tabular_module
+
+        tabular = tabular_module.read_tables(tables)
     dataset = Dataset()
     for item in files:
         graph = dataset.graph(URIRef(item.graph))
-        graph.addN((s, p, o, graph) for s, p, o in parse_file(item.path))
+        if tabular is not None and item.path in tabular.graphs:
+            triples: Iterable[tuple[Node, Node, Node]] = tabular.graphs[item.path]
+        else:
+            triples = parse_file(item.path)
+        graph.addN((s, p, o, graph) for s, p, o in triples)
+    if tabular is not None and tabular.external:
+        described = {s for g in dataset.graphs() for s in g.subjects()}
+        tabular.check_external(lambda iri: iri in described)
     return dataset
 
 
 def parse_file(path: Path) -> Iterator[tuple[Node, Node, Node]]:
-    """Parse one RDF file into rdflib triples (quads are flattened into the file's graph).
+    """Parse one RDF file (or spreadsheet template) into rdflib triples (quads are flattened into the file's graph).
 
     A syntax error becomes a :class:`SovkgInputError` naming the file, line and column.
     """
+    if path.suffix.lower() == ".csv":
+        from sovkg.tabular import read_tables
+
+        yield from read_tables([path]).graphs[path]
+        return
     fmt = OXIGRAPH_FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise SovkgInputError(f"{path}: unsupported file type {path.suffix!r} ({suffix_list()})")

@@ -29,6 +29,7 @@ from sovkg.namespaces import INFERRED_GRAPH, PREFIXES
 
 if TYPE_CHECKING:
     from sovkg.check import ValidationReport
+    from sovkg.scenario import Scenario
 
 
 @dataclass
@@ -39,6 +40,8 @@ class KnowledgeGraph:
     as_of: dt.date
     inputs: tuple[Path, ...] = ()
     """Every file the graph was loaded from (the cache key of what is computed from it)."""
+    scenario: Scenario | None = None
+    """The hypothetical scenario applied before derivation, if any (its files are in ``inputs``)."""
 
     @property
     def inferred(self) -> Graph:
@@ -75,7 +78,8 @@ class KnowledgeGraph:
         """A key that changes with any input file, sovkg's code, the date or the purpose."""
         from sovkg import __version__, cache
 
-        return cache.report_key(self.inputs, __version__, purpose, self.as_of.isoformat())
+        scenario = (f"scenario={self.scenario.fingerprint()}",) if self.scenario else ()
+        return cache.report_key(self.inputs, __version__, purpose, self.as_of.isoformat(), *scenario)
 
     @cached_property
     def validation(self) -> ValidationReport:
@@ -99,10 +103,23 @@ def build(
     include_case: bool = True,
     include_reference: bool = True,
     as_of: dt.date | None = None,
+    scenario: Scenario | str | Path | None = None,
 ) -> KnowledgeGraph:
-    """Load the bundled files and ``data``, derive as of ``as_of`` (default: today)."""
+    """Load the bundled files and ``data``, apply ``scenario`` (a :class:`~sovkg.scenario.Scenario` or the
+    path of one, see ``docs/scenarios.md``), derive as of ``as_of`` (default: today)."""
     day = as_of or dt.date.today()
     files = bundled_files(include_reference=include_reference, include_case=include_case) + user_files(data)
+    inputs = tuple(f.path for f in files)
+    applied = None
+    if scenario is not None:
+        from sovkg.scenario import as_scenario
+
+        applied = as_scenario(scenario)
+        inputs += applied.inputs
     dataset = load_files(files)
+    if applied is not None:
+        from sovkg.scenario import apply_scenario
+
+        apply_scenario(dataset, applied)
     derive(dataset, as_of=day)
-    return KnowledgeGraph(dataset=dataset, as_of=day, inputs=tuple(f.path for f in files))
+    return KnowledgeGraph(dataset=dataset, as_of=day, inputs=inputs, scenario=applied)

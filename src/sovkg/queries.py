@@ -33,6 +33,7 @@ rows, and :func:`to_sparql_json` into W3C SPARQL 1.1 JSON results.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import warnings
 from collections.abc import Mapping
@@ -272,13 +273,16 @@ def find_query(name_or_path: str) -> QuerySpec:
 
 
 def parse_binding(text: str) -> Node:
-    """Turn a user's parameter value into an IRI: ``<…>``, an absolute IRI, or a CURIE.
+    """Turn a user's parameter value into an IRI (``<…>``, an absolute IRI, a CURIE) or a date.
 
-    CURIEs use the prefixes of :data:`sovkg.namespaces.PREFIXES`; anything else is a
+    CURIEs use the prefixes of :data:`sovkg.namespaces.PREFIXES`; a ``YYYY-MM-DD`` date becomes an
+    ``xsd:date`` literal (cutoff parameters such as CQ26's ``$until``); anything else is a
     :class:`SovkgInputError`.
 
     >>> parse_binding("kg:law/us-cloud-act")
     rdflib.term.URIRef('https://w3id.org/sovkg/id/law/us-cloud-act')
+    >>> parse_binding("2027-02-27")
+    rdflib.term.Literal('2027-02-27', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#date'))
     >>> parse_binding("<https://w3id.org/sovkg/id/org/x>")
     rdflib.term.URIRef('https://w3id.org/sovkg/id/org/x')
     >>> parse_binding("x:y")  # doctest: +ELLIPSIS
@@ -288,6 +292,12 @@ def parse_binding(text: str) -> Node:
     """
     value = text.strip()
     known = ", ".join(PREFIXES)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise SovkgInputError(f"{text!r} is not a valid date") from None
+        return Literal(value, datatype=URIRef(_XSD + "date"))
     if value.startswith("<") and value.endswith(">"):
         iri = value[1:-1]
         if _is_absolute_iri(iri):

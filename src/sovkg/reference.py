@@ -4,8 +4,10 @@ It derives the same exposure findings as :mod:`sovkg.derive` by an independent r
 
 1. the domain rules that OWL cannot express (validity on a date, union membership, adequacy,
    control from a stake) as SPARQL ``CONSTRUCT`` queries over the asserted graph;
-2. a full ``owlrl`` OWL 2 RL closure of ontology + data + step 1;
-3. applicability and exposure levels as SPARQL queries over the closed graph.
+2. a full ``owlrl`` OWL 2 RL closure of ontology + data + step 1, then effective ownership
+   (:func:`sovkg.ownership.ownership_triples`, a domain rule: integrated shares are not SPARQL);
+3. applicability and exposure levels as SPARQL queries over the closed graph, the ``influence``
+   level reading the SecNumCloud 3.2 §19.6.b thresholds from the data.
 
 Tests compare its findings with sovkg's own pipeline on the same input, and ``bench/`` uses it as
 the baseline. It is slow by construction (``owlrl`` materialises every OWL RL entailment).
@@ -20,11 +22,14 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from sovkg.derive import merged_graph
 from sovkg.errors import ReasonerInconsistencyError
 from sovkg.namespaces import INFERRED_GRAPH, PREFIXES
+from sovkg.ownership import ownership_triples
 
 _PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 _BOUND_EST = URIRef("urn:sovkg:reference:boundByEstablishment")
 _BOUND_SERVICE = URIRef("urn:sovkg:reference:boundByService")
 _BOUND_CONTROL = URIRef("urn:sovkg:reference:boundByControl")
+_INDIVIDUAL_THRESHOLD = "https://w3id.org/sovkg/id/threshold/snc-3.2-19.6-b-individual"
+_COLLECTIVE_THRESHOLD = "https://w3id.org/sovkg/id/threshold/snc-3.2-19.6-b-collective"
 
 
 def _padded(var: str, start: bool) -> str:
@@ -114,6 +119,7 @@ CONSTRUCT {{ ?e <{_BOUND_EST}> ?law . ?e <{_BOUND_SERVICE}> ?law2 . ?x <{_BOUND_
 }}"""
 
 _BOUND_ANY = " UNION ".join(f"{{ ?who <{p}> ?law }}" for p in (_BOUND_EST, _BOUND_SERVICE, _BOUND_CONTROL))
+_ABOVE = "(COALESCE(?capital > ?limit, false) || COALESCE(?voting > ?limit, false))"
 
 EXPOSURE = f"""
 SELECT DISTINCT ?system ?law ?level WHERE {{
@@ -136,6 +142,33 @@ SELECT DISTINCT ?system ?law ?level WHERE {{
             || (NOT EXISTS {{ ?dep sov:validFrom ?f }} && NOT EXISTS {{ ?dep sov:validUntil ?u }}))
     {_BOUND_ANY}
     BIND ("technology" AS ?level)
+  }} UNION {{
+    # influence, one holder: bound by the law, not controlling the provider, above the individual threshold
+    <{_INDIVIDUAL_THRESHOLD}> sov:thresholdPercent ?limit .
+    ?eo a sov:EffectiveOwnership ; sov:held ?p ; sov:holder ?who . FILTER (?who != ?p)
+    OPTIONAL {{ ?eo sov:capitalPercent ?capital }}
+    OPTIONAL {{ ?eo sov:votingPercent ?voting }}
+    FILTER {_ABOVE}
+    FILTER NOT EXISTS {{ ?who sov:controls ?p }}
+    {_BOUND_ANY}
+    FILTER NOT EXISTS {{ ?p <{_BOUND_CONTROL}> ?law }}
+    BIND ("influence" AS ?level)
+  }} UNION {{
+    # influence, holders together: those established in the law's country, above the collective threshold
+    <{_COLLECTIVE_THRESHOLD}> sov:thresholdPercent ?limit .
+    ?jo a sov:JurisdictionOwnership ; sov:held ?p ; sov:holderScope ?country .
+    OPTIONAL {{ ?jo sov:capitalPercent ?capital }}
+    OPTIONAL {{ ?jo sov:votingPercent ?voting }}
+    FILTER {_ABOVE}
+    ?law a sov:AccessLaw ; sov:enactedBy ?country ; sov:reach sov:ReachByEstablishment .
+    FILTER NOT EXISTS {{ ?p <{_BOUND_CONTROL}> ?law }}
+    FILTER NOT EXISTS {{ ?ctl sov:controls ?p . ?ctl sov:establishedIn ?country }}
+    FILTER EXISTS {{
+      ?eo a sov:EffectiveOwnership ; sov:held ?p ; sov:holder ?who . FILTER (?who != ?p)
+      ?who sov:establishedIn ?country .
+      {_BOUND_ANY}
+    }}
+    BIND ("influence" AS ?level)
   }}
 }}"""
 
@@ -154,6 +187,7 @@ CONSTRUCT {{
   VALUES (?level ?levelNode) {{
     ("direct" sov:DirectExposure) ("control" sov:ControlExposure)
     ("subcontractor" sov:SubcontractorExposure) ("technology" sov:TechnologyExposure)
+    ("influence" sov:InfluenceExposure)
   }}
 }}"""
 
@@ -169,6 +203,8 @@ def closed_graph(dataset: Dataset, *, as_of: dt.date) -> Graph:
             graph.add(triple)  # type: ignore[arg-type]
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
     _raise_on_inconsistency(graph)
+    for triple in ownership_triples(graph, as_of):  # effective ownership: a domain rule, like control
+        graph.add(triple)
     for query in (BINDINGS, SUBJECT_TO, FINDINGS):
         for triple in graph.query(_PROLOGUE + query):
             graph.add(triple)  # type: ignore[arg-type]
