@@ -575,3 +575,13 @@ def test_diff_reports_finds_a_level_change_and_nothing_in_equal_reports() -> Non
     assert [(f.kind, f.before, f.after, [p.label for p in f.path_after]) for f in diff.findings_changed] == [
         ("changes", "control", "subcontractor", ["S", "Q"])]
     assert "  ~ S — L — control → subcontractor" in render_diff(diff)
+
+
+def test_a_plain_scenario_folder_can_be_made_of_csv_templates() -> None:
+    """If a scenario folder holds filled-in CSV templates then their facts are added like RDF additions:
+    the template example's clinic appears exposed to the CLOUD Act beside the French case."""
+    folder = ROOT / "tests" / "fixtures" / "scenario" / "csv-templates"
+    kg = build(scenario=str(folder), as_of=dt.date(2026, 11, 29))
+    exposed = {(f.system_label, f.law.rsplit("/", 1)[-1], f.level) for f in kg.findings}
+    assert ("Clinique du Parc patient records", "us-cloud-act", "control") in exposed
+    assert ("Health Data Hub platform", "us-cloud-act", "control") in exposed

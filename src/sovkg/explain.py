@@ -94,6 +94,11 @@ def explain(kg: Any, name: str) -> Explanation:
         lines.append("")
         lines.append("Controlled by:" if chain else "Controlled by: no controlling holder recorded.")
         lines.extend(chain)
+        from sovkg.ownership import explain_ownership
+
+        ownership_lines, data["ownership"] = explain_ownership(graph, node)
+        lines.append("")
+        lines.extend(ownership_lines)
         apps = kg.applicabilities(node)
         data["laws"] = [a.to_json() for a in apps]
         lines.append("")
@@ -196,6 +201,8 @@ def _controller_lines(
 ) -> list[str]:
     lines: list[str] = []
     for stake in sorted(graph.subjects(SOV.held, node), key=str):
+        if (stake, RDF.type, SOV.OwnershipStake) not in graph:
+            continue  # derived effective-ownership nodes also use sov:held; they are listed below
         holder = graph.value(stake, SOV.holder)
         if holder is None or holder in seen:
             continue

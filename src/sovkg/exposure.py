@@ -266,7 +266,8 @@ def share_text(graph: Graph, node: Node) -> str:
         (SOV.votingPercent, SOV.votingPercentMax, "voting rights"),
     ):
         low, high = _percent(graph.value(node, low_p)), _percent(graph.value(node, high_p))
-        if low is None and high is None:
+        if low is None and high is None:  # nothing known: the derivation leaves a 0-100 % figure out
+            parts.append(f"an unknown share of the {what}")
             continue
         low = low if low is not None else Decimal(0)
         bound = f" (up to {_number(high)} %)" if high is not None and high > low else ""

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sovkg.errors import SovkgInputError
-from sovkg.inputs import GRAPH_BASE, RDF_SUFFIXES, rdf_files_in
+from sovkg.inputs import GRAPH_BASE, rdf_files_in
 from sovkg.resources import resource_path, resource_root
 
 if TYPE_CHECKING:  # rdflib and Oxigraph are imported where used: a cached report needs neither
@@ -388,18 +388,11 @@ def folder_additions(folder: Path) -> list[Triple]:
     for path in rdf_files_in(folder, recursive=False):
         triples.extend(parse_file(path))
     templates = sorted(p for p in folder.glob("*.csv") if p.name not in PLAIN_FILES)
-    # ── HOOK: CSV templates (sovkg.tabular) ──────────────────────────────────────────────────────
-    # The CSV spreadsheet input reads the folder's filled-in templates into triples here:
-    #     from sovkg import tabular
-    #     triples.extend(tabular.read_templates(templates))
-    # (their kg: references to the loaded data can be checked when the scenario is applied, by
-    # passing is_described=… there). Until it is connected, a template here is an error, not ignored.
     if templates:
-        names = ", ".join(p.name for p in templates)
-        raise SovkgInputError(
-            f"{folder}: {names}: CSV templates are not read in scenario folders yet; "
-            f"write the additions as RDF ({', '.join(RDF_SUFFIXES)}) or use a TriG scenario")
-    # ─────────────────────────────────────────────────────────────────────────────────────────────
+        # The filled-in CSV templates (docs/spreadsheets.md) add their facts like the RDF files do.
+        from sovkg import tabular
+
+        triples.extend(tabular.read_templates(templates))
     return triples
 
 
