@@ -205,21 +205,18 @@ def prepared_sparql_queries() -> Iterator[None]:
     SPARQL processor keeps the translated query per (text, base, namespaces) and evaluates it with
     the call's bindings — what :func:`rdflib.plugins.sparql.prepareQuery` does for a caller that
     re-uses a query. Results are unchanged (``tests/test_shapes.py`` runs every fixture through it).
+    The translations are also kept on disk between processes (:mod:`sovkg.compiled_queries`).
     """
     from rdflib.plugins.sparql import processor
 
+    from sovkg.compiled_queries import translated
+
     original = processor.SPARQLProcessor.query
-    prepared: dict[tuple[Any, ...], Any] = {}
 
     def query(self: Any, strOrQuery: Any, initBindings: Any = None, initNs: Any = None,
               base: Any = None, DEBUG: bool = False) -> Any:
         if isinstance(strOrQuery, str):
-            key = (strOrQuery, base, tuple(sorted((k, str(v)) for k, v in (initNs or {}).items())))
-            translated = prepared.get(key)
-            if translated is None:
-                translated = processor.translateQuery(processor.parseQuery(strOrQuery), base, initNs)
-                prepared[key] = translated
-            strOrQuery = translated
+            strOrQuery = translated(strOrQuery, base, initNs)
         return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
 
     processor.SPARQLProcessor.query = query  # type: ignore[method-assign]

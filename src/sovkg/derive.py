@@ -115,6 +115,8 @@ class Derivation:
 
     as_of: dt.date
     triples: set[Triple] = field(default_factory=set)
+    graph: Graph = field(default_factory=Graph)
+    """Asserted and derived triples together (the union the later stages and the checks read)."""
 
     def add(self, s: Node, p: Node, o: Node) -> None:
         """Record one derived triple."""
@@ -133,11 +135,8 @@ def derive(dataset: Dataset, *, as_of: dt.date) -> Derivation:
     """
     from sovkg import exposure, ownership  # late import: both use the helpers defined here
 
-    asserted = merged_graph(g for g in dataset.graphs() if g.identifier != INFERRED_GRAPH)
-    work = Graph()
-    for triple in asserted:
-        work.add(triple)
-    derivation = Derivation(as_of)
+    work = merged_graph(g for g in dataset.graphs() if g.identifier != INFERRED_GRAPH)
+    derivation = Derivation(as_of, graph=work)
 
     def absorb(triples: Iterable[Triple]) -> None:
         fresh = [t for t in triples if t not in work]

@@ -56,6 +56,12 @@ class KnowledgeGraph:
             graph.bind(prefix, namespace, override=True)
         return graph
 
+    def adopt_union(self, graph: Graph) -> None:
+        """Use ``graph`` (asserted + derived triples, as the derivation left it) as :attr:`union`."""
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace, override=True)
+        self.__dict__["union"] = graph
+
     @cached_property
     def asserted(self) -> Graph:
         """The asserted triples only, merged."""
@@ -121,5 +127,7 @@ def build(
         from sovkg.scenario import apply_scenario
 
         apply_scenario(dataset, applied)
-    derive(dataset, as_of=day)
-    return KnowledgeGraph(dataset=dataset, as_of=day, inputs=inputs, scenario=applied)
+    derivation = derive(dataset, as_of=day)
+    kg = KnowledgeGraph(dataset=dataset, as_of=day, inputs=inputs, scenario=applied)
+    kg.adopt_union(derivation.graph)
+    return kg

@@ -83,7 +83,7 @@ def build_report(kg: Any, *, case_included: bool, user_inputs: list[str]) -> Rep
         "derived_triples": len(kg.inferred),
         "files": sum(1 for g in kg.dataset.graphs() if len(g) and g.identifier != INFERRED_GRAPH),
         "sources": len(set(union.subjects(RDF.type, SOV.Source))),
-        "cited_sources": len(set(kg.asserted.objects(None, SOV.source))),
+        "cited_sources": len({s for s in union.objects(None, SOV.source) if (s, RDF.type, SOV.Source) in union}),
         "organisations": len(set(union.subjects(RDF.type, SOV.Organisation))),
         "systems": len(systems),
         "access_laws": len(set(union.subjects(RDF.type, SOV.AccessLaw))),
