@@ -35,12 +35,16 @@ DAY = "2026-11-29"
 
 def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int, str]:
     """Run a command; return (wall seconds, peak RSS in MB, exit code, stdout)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    out = proc.stdout.read().decode() if proc.stdout else ""
-    err = proc.stderr.read().decode() if proc.stderr else ""
+    # Output goes to files, not pipes: waiting on a child that fills a pipe nobody reads never ends.
+    with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out_file, stderr=err_file, env=env, cwd=ROOT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        out_file.seek(0)
+        err_file.seek(0)
+        out = out_file.read().decode()
+        err = err_file.read().decode()
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         raise RuntimeError(f"{' '.join(cmd)} failed ({code}):\n{err[-2000:]}")
