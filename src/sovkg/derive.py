@@ -241,7 +241,8 @@ def adequacy_triples(graph: Graph) -> Iterator[Triple]:
 # ----------------------------------------------------------------------------------------- control
 
 
-def _number(value: Node | None) -> float | None:
+def as_number(value: Node | None) -> float | None:
+    """A numeric literal as a float; None when absent or not a number."""
     if value is None:
         return None
     try:
@@ -252,9 +253,9 @@ def _number(value: Node | None) -> float | None:
 
 def stake_gives_control(graph: Graph, stake: Node) -> bool:
     """Apply rule ``kg:rule/control-from-stake`` to one stake (validity aside)."""
-    voting = _number(graph.value(stake, SOV.votingPercent))
-    capital = _number(graph.value(stake, SOV.capitalPercent))
-    minimum = _number(graph.value(stake, SOV.minimumPercent))
+    voting = as_number(graph.value(stake, SOV.votingPercent))
+    capital = as_number(graph.value(stake, SOV.capitalPercent))
+    minimum = as_number(graph.value(stake, SOV.minimumPercent))
     if voting is not None:
         if voting > 50:
             return True

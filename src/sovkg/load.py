@@ -91,6 +91,16 @@ def parse_file(path: Path) -> Iterator[tuple[Node, Node, Node]]:
     fmt = OXIGRAPH_FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise SovkgInputError(f"{path}: unsupported file type {path.suffix!r} ({suffix_list()})")
+    for s, p, o, _ in read_quads(path, fmt):
+        yield s, p, o
+
+
+def read_quads(path: Path, fmt: ox.RdfFormat) -> list[tuple[Node, Node, Node, URIRef | None]]:
+    """Parse one RDF file into rdflib quads, keeping graph names (``None`` for the default graph).
+
+    Blank nodes are renamed per file so that two files never share one by accident. A syntax error
+    becomes a :class:`SovkgInputError` naming the file, line and column.
+    """
     salt = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]
     try:
         quads = list(ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()))
@@ -101,15 +111,16 @@ def parse_file(path: Path) -> Iterator[tuple[Node, Node, Node]]:
     except (OSError, ValueError) as error:
         raise SovkgInputError(f"{path}: {error}") from None
     cache: dict[object, Node] = {}
+    out: list[tuple[Node, Node, Node, URIRef | None]] = []
     for quad in quads:
-        yield (
-            _to_rdflib(quad.subject, cache, salt),
-            _to_rdflib(quad.predicate, cache, salt),
-            _to_rdflib(quad.object, cache, salt),
-        )
+        graph = None if isinstance(quad.graph_name, ox.DefaultGraph) else URIRef(str(quad.graph_name.value))
+        out.append((to_rdflib_term(quad.subject, cache, salt), to_rdflib_term(quad.predicate, cache, salt),
+                    to_rdflib_term(quad.object, cache, salt), graph))
+    return out
 
 
-def _to_rdflib(term: object, cache: dict[object, Node], salt: str) -> Node:
+def to_rdflib_term(term: object, cache: dict[object, Node], salt: str) -> Node:
+    """Convert an Oxigraph term to rdflib (``cache`` keeps one object per term; ``salt`` renames blank nodes)."""
     found = cache.get(term)
     if found is not None:
         return found

@@ -87,7 +87,7 @@ from typing import Literal as TypingLiteral
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from sovkg.derive import Rule, derived_iri, in_effect, instances, label
+from sovkg.derive import Rule, as_number, derived_iri, in_effect, instances, label
 from sovkg.errors import SovkgInputError
 from sovkg.namespaces import KG, SOV
 
@@ -1042,15 +1042,6 @@ class OwnershipGraph:
 # ---------------------------------------------------------------------------------------- from RDF
 
 
-def _number(value: Node | None) -> float | None:
-    if value is None:
-        return None
-    try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-
-
 def stake_edges(graph: Graph, measure: Measure = "capital") -> list[StakeEdge]:
     """The in-effect stakes of a derived graph as edges, for capital or for voting rights.
 
@@ -1067,12 +1058,12 @@ def stake_edges(graph: Graph, measure: Measure = "capital") -> list[StakeEdge]:
             continue
         if measure == "capital":
             edges.append(StakeEdge(
-                str(holder), str(held), _number(graph.value(stake, SOV.capitalPercent)),
-                minimum=_number(graph.value(stake, SOV.minimumPercent)),
-                maximum=_number(graph.value(stake, SOV.maximumPercent)),
+                str(holder), str(held), as_number(graph.value(stake, SOV.capitalPercent)),
+                minimum=as_number(graph.value(stake, SOV.minimumPercent)),
+                maximum=as_number(graph.value(stake, SOV.maximumPercent)),
                 iri=str(stake)))
         else:
-            voting = _number(graph.value(stake, SOV.votingPercent))
+            voting = as_number(graph.value(stake, SOV.votingPercent))
             majority = graph.value(stake, SOV.majorityOfVotes) == Literal(True)
             edges.append(StakeEdge(str(holder), str(held), voting,
                                    minimum=50.0 if voting is None and majority else None, iri=str(stake)))
@@ -1196,10 +1187,10 @@ def ownership_triples(graph: Graph, as_of: dt.date) -> Iterator[Triple]:
 
 
 def _read_share(graph: Graph, node: Node, low_p: URIRef, high_p: URIRef) -> Share | None:
-    low = _number(graph.value(node, low_p))
+    low = as_number(graph.value(node, low_p))
     if low is None:
         return None
-    high = _number(graph.value(node, high_p))
+    high = as_number(graph.value(node, high_p))
     return Share(low, high if high is not None else low, graph.value(node, SOV.includesUnknown) == Literal(True))
 
 

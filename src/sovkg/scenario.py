@@ -293,26 +293,10 @@ def parse_quads(path: Path) -> list[tuple[Node, Node, Node, URIRef | None]]:
     A syntax error becomes a :class:`SovkgInputError` naming the file, line and column.
     """
     import pyoxigraph as ox
-    from rdflib import URIRef
 
-    from sovkg.load import _strip_location, _to_rdflib  # one conversion of Oxigraph terms for all of sovkg
+    from sovkg.load import read_quads  # one parser and one term conversion for all of sovkg
 
-    salt = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]
-    try:
-        quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TRIG, base_iri=path.resolve().as_uri()))
-    except SyntaxError as error:
-        location = f"{path}:{error.lineno}:{error.offset}" if error.lineno else str(path)
-        message = str(error.msg if hasattr(error, "msg") else error)
-        raise SovkgInputError(f"{location}: {_strip_location(message)}") from None
-    except (OSError, ValueError) as error:
-        raise SovkgInputError(f"{path}: {error}") from None
-    cache: dict[object, Node] = {}
-    out: list[tuple[Node, Node, Node, URIRef | None]] = []
-    for quad in quads:
-        graph = None if isinstance(quad.graph_name, ox.DefaultGraph) else URIRef(str(quad.graph_name.value))
-        out.append((_to_rdflib(quad.subject, cache, salt), _to_rdflib(quad.predicate, cache, salt),
-                    _to_rdflib(quad.object, cache, salt), graph))
-    return out
+    return read_quads(path, ox.RdfFormat.TRIG)
 
 
 # ---------------------------------------------------------------------------------- plain folders
@@ -430,7 +414,7 @@ def _object(text: str, where: str) -> Node:
     """An IRI or CURIE, else a literal in Turtle syntax (``"x"@en``, ``"2026-10-01"^^xsd:date``, ``true``)."""
     import pyoxigraph as ox
 
-    from sovkg.load import _to_rdflib
+    from sovkg.load import to_rdflib_term
     from sovkg.namespaces import PREFIXES
 
     value = text.strip()
@@ -445,7 +429,7 @@ def _object(text: str, where: str) -> Node:
         raise SovkgInputError(
             f"{where}: {text!r} is neither an IRI, a CURIE nor a literal in Turtle syntax "
             '("text", "text"@en, "2026-10-01"^^xsd:date, true, 42)')
-    return _to_rdflib(quads[0].object, {}, "")
+    return to_rdflib_term(quads[0].object, {}, "")
 
 
 # -------------------------------------------------------------------------------------- applying
