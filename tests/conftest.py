@@ -7,6 +7,7 @@ import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,6 +35,14 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
 def case() -> KnowledgeGraph:
     """The bundled French case with the reference data, as of :data:`TODAY`."""
     return build(as_of=TODAY)
+
+
+@pytest.fixture(scope="session")
+def case_store(case: KnowledgeGraph) -> Any:
+    """The bundled case (named graphs kept) in an Oxigraph store, to compare engines."""
+    from sovkg.oxigraph_store import to_oxigraph
+
+    return to_oxigraph(case.dataset)
 
 
 @pytest.fixture

@@ -50,15 +50,6 @@ CHECK_FILES = sorted(p.stem for p in query_dir("checks").glob("*.rq"))
 CHECKS = {spec.name: spec for spec in list_queries("checks")}
 
 
-@cache
-def bundled_kg() -> KnowledgeGraph:
-    """Ontology, reference data and the French case, derived as of AS_OF."""
-    return build([], as_of=AS_OF)
-
-
-@cache
-def bundled_store() -> ox.Store:
-    return to_oxigraph(bundled_kg().dataset)
 
 
 @cache
@@ -89,9 +80,9 @@ def test_check_header_and_shape(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", CHECK_FILES)
-def test_check_finds_no_error_on_the_bundled_graph(name: str) -> None:
+def test_check_finds_no_error_on_the_bundled_graph(name: str, case: KnowledgeGraph) -> None:
     """Ontology + reference data + case: no ERROR row (WARN rows are allowed)."""
-    rows = result_rows(run_query(bundled_kg().union, CHECKS[name]))
+    rows = result_rows(run_query(case.union, CHECKS[name]))
     for row in rows:
         assert (row["message"] or "").startswith(("ERROR:", "WARN:")), row
     errors = [row["message"] for row in rows if (row["message"] or "").startswith("ERROR:")]
@@ -99,10 +90,10 @@ def test_check_finds_no_error_on_the_bundled_graph(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", CHECK_FILES)
-def test_check_gives_the_same_rows_on_oxigraph(name: str) -> None:
+def test_check_gives_the_same_rows_on_oxigraph(name: str, case: KnowledgeGraph, case_store: ox.Store) -> None:
     spec = CHECKS[name]
-    assert result_rows(run_query(bundled_kg().union, spec)) == result_rows(
-        run_query_oxigraph(bundled_store(), spec))
+    assert result_rows(run_query(case.union, spec)) == result_rows(
+        run_query_oxigraph(case_store, spec))
 
 
 @pytest.mark.parametrize("name", CHECK_FILES)

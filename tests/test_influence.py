@@ -29,14 +29,6 @@ AS_OF = dt.date(2026, 11, 29)
 SYSTEM, PROVIDER = str(KG["system/records"]), str(KG["org/fr-host"])
 CLOUD_ACT, FISA = str(KG["law/us-cloud-act"]), str(KG["law/us-fisa-702"])
 
-PREAMBLE = """
-@base <https://w3id.org/sovkg/id/> .
-@prefix sov: <https://w3id.org/sovkg/ns#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-"""
-
 HOSTING = """
 <source/test> a sov:Source ; rdfs:label "Influence test source"@en .
 <source/fund-stake> a sov:Source ; rdfs:label "Fund stake source"@en .
@@ -57,14 +49,12 @@ def stake(name: str, holder: str, held: str, percent: float | None, source: str 
 
 
 @pytest.fixture
-def graph(tmp_path: Path):
+def graph(make_graph, tmp_path: Path):
     """Build inline Turtle (with :data:`HOSTING`) with the reference data, as of :data:`AS_OF`."""
 
     def _build(turtle: str, *, hosting: str = HOSTING, reference: bool = True) -> KnowledgeGraph:
-        path = tmp_path / "influence.ttl"
-        path.write_text(PREAMBLE + hosting + textwrap.dedent(turtle), encoding="utf-8")
-        kg = build([path], include_case=False, include_reference=reference, as_of=AS_OF)
-        kg.test_path = path  # type: ignore[attr-defined]
+        kg = make_graph(hosting + textwrap.dedent(turtle), as_of=AS_OF, reference=reference)
+        kg.test_path = tmp_path / "inline.ttl"  # type: ignore[attr-defined]  # where make_graph wrote it
         return kg
 
     return _build

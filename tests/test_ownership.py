@@ -411,11 +411,8 @@ def _vertex_completions(edges: list[StakeEdge]):
         yield [e for group in combo for e in group]
 
 
-@PROPERTY
-@given(cyclic_stakes())
-def test_if_stakes_form_cycles_then_shares_solve_the_fixed_point_and_stay_within_0_and_100(edges):
-    shares = effective_shares(edges)
-    exact = exact_fixed_point(edges)
+def fixed_point_residues(edges, shares):
+    """Check x_HX = w_HX + Σ_{Y≠H} x_HY·w_YX for every pair; yield (H, X, x_HX) for further checks."""
     weights = {(e.holder, e.held): e.percent / 100 for e in edges}
     nodes = sorted({e.holder for e in edges} | {e.held for e in edges})
     for h, x in itertools.product(nodes, nodes):
@@ -424,6 +421,15 @@ def test_if_stakes_form_cycles_then_shares_solve_the_fixed_point_and_stay_within
             (shares[h, y].low / 100 if (h, y) in shares else 0.0) * w
             for (y, xx), w in weights.items() if xx == x and y != h)
         assert math.isclose(value, rhs, abs_tol=1e-9)
+        yield h, x, value
+
+
+@PROPERTY
+@given(cyclic_stakes())
+def test_if_stakes_form_cycles_then_shares_solve_the_fixed_point_and_stay_within_0_and_100(edges):
+    shares = effective_shares(edges)
+    exact = exact_fixed_point(edges)
+    for h, x, value in fixed_point_residues(edges, shares):
         assert math.isclose(value, float(exact[h, x]), abs_tol=1e-9)
         if (h, x) in shares:
             assert 0 <= shares[h, x].low <= 100 and shares[h, x].high == shares[h, x].low
@@ -510,14 +516,7 @@ def test_if_components_are_solved_by_gauss_seidel_then_the_figures_are_the_same(
 @given(cyclic_stakes(closed=True))
 def test_if_a_set_of_organisations_owns_itself_entirely_then_shares_still_solve_the_fixed_point(edges):
     shares = effective_shares(edges)
-    weights = {(e.holder, e.held): e.percent / 100 for e in edges}
-    nodes = sorted({e.holder for e in edges} | {e.held for e in edges})
-    for h, x in itertools.product(nodes, nodes):
-        value = shares[h, x].low / 100 if (h, x) in shares else 0.0
-        rhs = weights.get((h, x), 0.0) + sum(
-            (shares[h, y].low / 100 if (h, y) in shares else 0.0) * w
-            for (y, xx), w in weights.items() if xx == x and y != h)
-        assert math.isclose(value, rhs, abs_tol=1e-9)
+    for _, _, value in fixed_point_residues(edges, shares):
         assert 0 <= value <= 1
 
 

@@ -108,14 +108,6 @@ def fixture_store(fixture: str) -> ox.Store:
     return to_oxigraph(fixture_kg(fixture).dataset)
 
 
-@cache
-def bundled_kg() -> KnowledgeGraph:
-    return build([], as_of=AS_OF)
-
-
-@cache
-def bundled_store() -> ox.Store:
-    return to_oxigraph(bundled_kg().dataset)
 
 
 def bindings_of(name: str) -> dict[str, URIRef]:
@@ -200,11 +192,11 @@ def test_cq_header_is_complete(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", [n for n in CQ_FILES if SPECS[n].requirement])
-def test_cq_requirement_is_a_legal_requirement_of_the_bundled_graph(name: str) -> None:
+def test_cq_requirement_is_a_legal_requirement_of_the_bundled_graph(name: str, case: KnowledgeGraph) -> None:
     requirement = SPECS[name].requirement
     assert requirement is not None
     iri = parse_binding(requirement)
-    assert (iri, RDF.type, URIRef(PREFIXES["sov"] + "LegalRequirement")) in bundled_kg().union
+    assert (iri, RDF.type, URIRef(PREFIXES["sov"] + "LegalRequirement")) in case.union
 
 
 NOT_QUERIED: dict[str, str] = {
@@ -281,26 +273,26 @@ def test_cq_same_rows_on_rdflib_and_oxigraph_on_its_fixture(name: str, bound: bo
 
 
 @pytest.mark.parametrize("name", CQ_FILES)
-def test_cq_same_rows_on_rdflib_and_oxigraph_on_the_bundled_case(name: str) -> None:
+def test_cq_same_rows_on_rdflib_and_oxigraph_on_the_bundled_case(name: str, case: KnowledgeGraph, case_store: ox.Store) -> None:
     spec = SPECS[name]
-    rdflib_rows = result_rows(run_query(bundled_kg().union, spec))
-    oxigraph_rows = result_rows(run_query_oxigraph(bundled_store(), spec))
+    rdflib_rows = result_rows(run_query(case.union, spec))
+    oxigraph_rows = result_rows(run_query_oxigraph(case_store, spec))
     columns = projection(spec)
     assert as_table(rdflib_rows, columns) == as_table(oxigraph_rows, columns), describe_difference(
         as_table(rdflib_rows, columns), as_table(oxigraph_rows, columns), columns)
 
 
 @pytest.mark.parametrize("name", CQ_FILES)
-def test_cq_header_examples_exist_in_the_bundled_case_and_run_alike_on_both_engines(name: str) -> None:
+def test_cq_header_examples_exist_in_the_bundled_case_and_run_alike_on_both_engines(name: str, case: KnowledgeGraph, case_store: ox.Store) -> None:
     spec = SPECS[name]
     examples = example_bindings(spec)
     assert set(examples) == set(spec.parameters), "every parameter needs an example (e.g. …) in the header"
-    union = bundled_kg().union
+    union = case.union
     for parameter, value in examples.items():
         if isinstance(value, URIRef):
             assert (value, None, None) in union, f"the example {value} of {parameter} is not in the bundled graph"
     rdflib_rows = result_rows(run_query(union, spec, examples))
-    oxigraph_rows = result_rows(run_query_oxigraph(bundled_store(), spec, examples))
+    oxigraph_rows = result_rows(run_query_oxigraph(case_store, spec, examples))
     assert rdflib_rows == oxigraph_rows
 
 

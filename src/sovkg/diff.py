@@ -32,15 +32,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sovkg.model import LEVELS
-
-
-@dataclass(frozen=True)
-class PathStep:
-    """One entity on an exposure path."""
-
-    iri: str
-    label: str
+from sovkg.model import LEVELS, PathNode
 
 
 @dataclass(frozen=True)
@@ -53,8 +45,8 @@ class FindingChange:
     law_label: str
     before: str | None
     after: str | None
-    path_before: tuple[PathStep, ...] = ()
-    path_after: tuple[PathStep, ...] = ()
+    path_before: tuple[PathNode, ...] = ()
+    path_after: tuple[PathNode, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -212,10 +204,10 @@ def _finding_order(f: Mapping[str, Any]) -> tuple[str, str, str, str]:
     return (f["system_label"], f["law_label"], f["system"], f["law"])
 
 
-def _path(finding: Mapping[str, Any] | None) -> tuple[PathStep, ...]:
+def _path(finding: Mapping[str, Any] | None) -> tuple[PathNode, ...]:
     if finding is None:
         return ()
-    return tuple(PathStep(str(p["iri"]), str(p["label"])) for p in finding.get("path", ()))
+    return tuple(PathNode(str(p["iri"]), str(p["label"])) for p in finding.get("path", ()))
 
 
 def _results(report: Mapping[str, Any]) -> dict[tuple[Any, ...], ResultChange]:
