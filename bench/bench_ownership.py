@@ -1,4 +1,4 @@
-"""Benchmark effective ownership (:mod:`sovkg.ownership`) against two baselines, in the same run.
+"""Benchmark effective ownership (:mod:`sovkg.derive.ownership`) against two baselines, in the same run.
 
 Synthetic ownership forests (seeded, deterministic) of 10k, 100k and 1M companies: groups of
 companies in random trees (about 9 per group), minority co-holders and outside investors,
@@ -9,7 +9,7 @@ an ancestor) and about 5 % stakes with an unknown share (some with a stated mini
 Measured, each in a fresh process (wall time of the computation only, peak resident memory of
 the process from the kernel, and its increase over the memory held before the computation):
 
-- ``sovkg``: :class:`sovkg.ownership.OwnershipGraph` (index the stakes, find the cycles), then
+- ``sovkg``: :class:`sovkg.derive.ownership.OwnershipGraph` (index the stakes, find the cycles), then
   ``effective_shares()`` (every holder in every organisation, low and high bounds, unknown flags)
   and ``jurisdiction_shares()`` for the holders established outside the EU (the vector SecNumCloud
   §19.6.b needs), pure Python;
@@ -52,7 +52,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from sovkg.ownership import OwnershipGraph, StakeEdge  # noqa: E402
+from sovkg.derive.ownership import OwnershipGraph, StakeEdge  # noqa: E402
 
 EU = ["FR", "FR", "FR", "DE", "DE", "IE", "NL", "IT", "ES", "LU", "BE", "PL"]
 NON_EU = ["US", "US", "US", "GB", "CH", "CN", "JP"]

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from rdflib import Dataset, URIRef
 
-from sovkg.check import validate_graph
-from sovkg.inputs import bundled_files, user_files
-from sovkg.queries import list_queries, run_query
-from sovkg.reference import _PROLOGUE, EXPOSURE, closed_graph
+from sovkg.ask.queries import list_queries, run_query
+from sovkg.check.shapes import validate_graph
+from sovkg.derive.reference import _PROLOGUE, EXPOSURE, closed_graph
+from sovkg.load.inputs import bundled_files, user_files
 
 
 def main(argv: list[str]) -> int:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from sovkg.pipeline import KnowledgeGraph, build
+from sovkg.derive.knowledge_graph import KnowledgeGraph, build
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 29)
@@ -40,7 +40,7 @@ def case() -> KnowledgeGraph:
 @pytest.fixture(scope="session")
 def case_store(case: KnowledgeGraph) -> Any:
     """The bundled case (named graphs kept) in an Oxigraph store, to compare engines."""
-    from sovkg.oxigraph_store import to_oxigraph
+    from sovkg.store.oxigraph import to_oxigraph
 
     return to_oxigraph(case.dataset)
 

@@ -6,10 +6,10 @@ import datetime as dt
 
 from rdflib import RDF, Literal, URIRef
 
-from sovkg.check import validate
-from sovkg.explain import explain
-from sovkg.namespaces import KG, SOV
-from sovkg.pipeline import build
+from sovkg.ask.explain import explain
+from sovkg.check.shapes import validate
+from sovkg.core.namespaces import KG, SOV
+from sovkg.derive.knowledge_graph import build
 
 HDH = str(KG["system/health-data-hub"])
 CLOUD_ACT = str(KG["law/us-cloud-act"])

@@ -10,11 +10,14 @@ Importing ``sovkg`` is cheap: the RDF stack loads on first use.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from sovkg.core.version import __version__
 
-__all__ = ["__version__", "build", "explain", "export", "exposure", "query", "report", "validate"]
+if TYPE_CHECKING:
+    from sovkg.api import KnowledgeGraph, build, explain, export, exposure, query, report, validate
+
+__all__ = ["KnowledgeGraph", "__version__", "build", "explain", "export", "exposure", "query", "report", "validate"]
 
 
 def __getattr__(name: str) -> Any:
@@ -23,3 +26,7 @@ def __getattr__(name: str) -> Any:
 
         return getattr(api, name)
     raise AttributeError(f"module 'sovkg' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

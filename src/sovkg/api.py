@@ -1,10 +1,17 @@
 """The Python API: the CLI's operations as typed functions returning dataclasses.
 
+Each function takes either the inputs to build from (``data`` paths, ``include_case``, ``as_of``)
+or a :class:`~sovkg.derive.knowledge_graph.KnowledgeGraph` built once with :func:`build`, so a
+notebook loads and derives once and asks many questions:
+
 >>> import datetime as dt
->>> findings = exposure(["tests/fixtures/derive/chain.ttl"], include_case=False,
-...                     include_reference=False, as_of=dt.date(2026, 11, 29))
->>> [(f.system_label, f.level) for f in findings]
+>>> kg = build(["tests/fixtures/derive/chain.ttl"], include_case=False, include_reference=False,
+...            as_of=dt.date(2026, 11, 29))
+>>> [(f.system_label, f.level) for f in exposure(kg)]
 [('Platform', 'control'), ('Record', 'subcontractor')]
+>>> exposure(kg) == exposure(["tests/fixtures/derive/chain.ttl"], include_case=False,
+...                          include_reference=False, as_of=dt.date(2026, 11, 29))
+True
 """
 
 from __future__ import annotations
@@ -12,75 +19,81 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
-from sovkg.check import ValidationReport
-from sovkg.check import validate as _validate
-from sovkg.explain import Explanation
-from sovkg.explain import explain as _explain
-from sovkg.export import export_graph
+from sovkg.ask.explain import Explanation
+from sovkg.ask.explain import explain as _explain
+from sovkg.check.shapes import ValidationReport
+from sovkg.check.shapes import validate as _validate
+from sovkg.derive.knowledge_graph import KnowledgeGraph, build
 from sovkg.model import ExposureFinding
-from sovkg.pipeline import KnowledgeGraph, build
-from sovkg.report import Report, build_report
+from sovkg.publish.export import export_graph
+from sovkg.publish.report import Report, build_report
 
-__all__ = ["build", "explain", "export", "exposure", "query", "report", "validate"]
+__all__ = ["KnowledgeGraph", "build", "explain", "export", "exposure", "query", "report", "validate"]
+
+Source = KnowledgeGraph | Sequence[str | Path]
+"""What every API function reads: a built knowledge graph, or the paths of user files to build one from."""
+
+
+def _graph(
+    source: Source, *, include_case: bool, include_reference: bool = True, as_of: dt.date | None
+) -> KnowledgeGraph:
+    """``source`` itself when it is a knowledge graph, else a graph built from it."""
+    if isinstance(source, KnowledgeGraph):
+        return source
+    if isinstance(source, (str, Path)):
+        source = [source]
+    return build(source, include_case=include_case, include_reference=include_reference, as_of=as_of)
 
 
 def exposure(
-    data: Sequence[str | Path] = (),
+    source: Source = (),
     *,
     include_case: bool = True,
     include_reference: bool = True,
     as_of: dt.date | None = None,
 ) -> tuple[ExposureFinding, ...]:
     """Every exposure finding: which system is exposed to which access law, at which level, and why."""
-    return build(data, include_case=include_case, include_reference=include_reference, as_of=as_of).findings
+    return _graph(source, include_case=include_case, include_reference=include_reference, as_of=as_of).findings
 
 
-def validate(
-    data: Sequence[str | Path] = (), *, include_case: bool = True, as_of: dt.date | None = None
-) -> ValidationReport:
-    """Run every compliance and integrity shape on the graph."""
-    return _validate(build(data, include_case=include_case, as_of=as_of))
+def validate(source: Source = (), *, include_case: bool = True, as_of: dt.date | None = None) -> ValidationReport:
+    """Run every compliance and integrity shape on the graph (computed once per graph)."""
+    return _validate(_graph(source, include_case=include_case, as_of=as_of))
 
 
 def explain(
-    entity: str, data: Sequence[str | Path] = (), *, include_case: bool = True, as_of: dt.date | None = None
+    entity: str, source: Source = (), *, include_case: bool = True, as_of: dt.date | None = None
 ) -> Explanation:
-    """Explain one system, organisation or law: chains, laws that bind it, rules, sources."""
-    return _explain(build(data, include_case=include_case, as_of=as_of), entity)
+    """Explain one system, organisation or law (a label, a local id or an IRI): chains, laws, rules, sources."""
+    return _explain(_graph(source, include_case=include_case, as_of=as_of), entity)
 
 
-def report(data: Sequence[str | Path] = (), *, include_case: bool = True, as_of: dt.date | None = None) -> Report:
+def report(source: Source = (), *, include_case: bool = True, as_of: dt.date | None = None) -> Report:
     """The main job's report (exposure matrix, findings, rule results, counts)."""
-    kg = build(data, include_case=include_case, as_of=as_of)
-    return build_report(kg, case_included=include_case, user_inputs=[str(p) for p in data])
+    kg = _graph(source, include_case=include_case, as_of=as_of)
+    return build_report(kg, case_included=kg.case_included, user_inputs=list(kg.user_inputs))
 
 
 def query(
     name: str,
     bindings: Mapping[str, str] | None = None,
-    data: Sequence[str | Path] = (),
+    source: Source = (),
     *,
     include_case: bool = True,
     as_of: dt.date | None = None,
 ) -> list[dict[str, str | None]]:
     """Run a shipped competency question (or any ``.rq`` file) and return its rows as plain strings."""
-    from sovkg.queries import find_query, parse_binding, result_rows, run_query
+    from sovkg.ask.queries import find_query, parse_binding, result_rows, run_query
 
-    kg = build(data, include_case=include_case, as_of=as_of)
+    kg = _graph(source, include_case=include_case, as_of=as_of)
     spec = find_query(name)
     bound = {key: parse_binding(value) for key, value in (bindings or {}).items()}
     return result_rows(run_query(kg.union, spec, bound))
 
 
 def export(
-    fmt: str = "trig", data: Sequence[str | Path] = (), *, include_case: bool = True, as_of: dt.date | None = None
+    fmt: str = "trig", source: Source = (), *, include_case: bool = True, as_of: dt.date | None = None
 ) -> bytes:
     """Serialise asserted and derived facts (TriG keeps the named graphs)."""
-    return export_graph(build(data, include_case=include_case, as_of=as_of), fmt)
-
-
-def knowledge_graph(data: Sequence[str | Path] = (), **options: Any) -> KnowledgeGraph:
-    """Alias of :func:`sovkg.pipeline.build`."""
-    return build(data, **options)
+    return export_graph(_graph(source, include_case=include_case, as_of=as_of), fmt)

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sovkg import __version__
-from sovkg.errors import SovkgError, SovkgInputError
+from sovkg.core.errors import SovkgError, SovkgInputError
+from sovkg.core.version import __version__
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -116,17 +116,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _as_of(args: argparse.Namespace) -> dt.date:
-    from sovkg.dates import parse_iso_date
+    from sovkg.core.dates import parse_iso_date
 
     return parse_iso_date(args.at) if args.at else dt.date.today()
 
 
 def _build(args: argparse.Namespace) -> Any:
-    from sovkg.pipeline import build
+    from sovkg.derive.knowledge_graph import build
 
     kg = build(args.data, include_case=not args.no_case, as_of=_as_of(args), scenario=args.scenario)
     if kg.scenario is not None:
-        from sovkg.scenario import banner
+        from sovkg.load.scenario import banner
 
         print(f"sovkg: {banner(kg.scenario.to_json())}", file=sys.stderr)
     return kg
@@ -134,24 +134,24 @@ def _build(args: argparse.Namespace) -> Any:
 
 def _report_data(args: argparse.Namespace, day: dt.date, scenario: str | None) -> tuple[dict[str, Any], Any]:
     """The report's JSON (from the cache when the inputs match) and the graph if it had to be built."""
-    from sovkg import cache
-    from sovkg.inputs import bundled_files, user_files
-    from sovkg.report import REPORT_VERSION
+    from sovkg.core import cache
+    from sovkg.load.inputs import bundled_files, report_key, user_files
+    from sovkg.publish.report import REPORT_VERSION
 
     files = bundled_files(include_case=not args.no_case) + user_files(args.data)
     paths = [f.path for f in files]
     options = [f"case={not args.no_case}", *[f.graph for f in files]]
     if scenario is not None:
-        from sovkg.scenario import scenario_files
+        from sovkg.load.scenario import scenario_files
 
         paths += scenario_files(scenario)
         options.append(f"scenario={scenario}")
-    key = cache.report_key(paths, __version__, str(REPORT_VERSION), day.isoformat(), *options)
+    key = report_key(paths, __version__, str(REPORT_VERSION), day.isoformat(), *options)
     data = None if args.no_cache else cache.load(key)
     kg = None
     if data is None:
-        from sovkg.pipeline import build
-        from sovkg.report import build_report
+        from sovkg.derive.knowledge_graph import build
+        from sovkg.publish.report import build_report
 
         kg = build(args.data, include_case=not args.no_case, as_of=day, scenario=scenario)
         data = dict(build_report(kg, case_included=not args.no_case, user_inputs=list(args.data)).data)
@@ -161,16 +161,16 @@ def _report_data(args: argparse.Namespace, day: dt.date, scenario: str | None) -
 
 
 def _report(args: argparse.Namespace) -> int:
-    from sovkg.report import findings_csv, render_report, validation_csv
-    from sovkg.scenario import with_banner
+    from sovkg.load.scenario import with_banner
+    from sovkg.publish.report import findings_csv, render_report, validation_csv
 
     day = _as_of(args)
     data, kg = _report_data(args, day, args.scenario)
     if args.output:
-        from sovkg.export import export_graph, write_atomically
+        from sovkg.publish.export import export_graph, write_atomically
 
         if kg is None:
-            from sovkg.pipeline import build
+            from sovkg.derive.knowledge_graph import build
 
             kg = build(args.data, include_case=not args.no_case, as_of=day, scenario=args.scenario)
         out = Path(args.output)
@@ -189,8 +189,8 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from sovkg.dates import parse_iso_date
-    from sovkg.diff import diff_reports, render_diff
+    from sovkg.ask.diff import diff_reports, render_diff
+    from sovkg.core.dates import parse_iso_date
 
     before_day = _as_of(args)
     if args.against_at:
@@ -212,8 +212,8 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _exposure(args: argparse.Namespace) -> int:
-    from sovkg.explain import resolve_entity
-    from sovkg.report import findings_csv
+    from sovkg.ask.explain import resolve_entity
+    from sovkg.publish.report import findings_csv
 
     kg = _build(args)
     findings = list(kg.findings)
@@ -238,10 +238,12 @@ def _exposure(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from sovkg.report import validation_csv
+    from sovkg.publish.report import validation_csv
 
     kg = _build(args)
-    report = kg.validation
+    from sovkg.check.shapes import validate
+
+    report = validate(kg)
     data = report.to_json()
     for result in data["results"]:
         requirement = result.get("requirement")
@@ -260,7 +262,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _query(args: argparse.Namespace) -> int:
-    from sovkg.queries import find_query, list_queries, parse_binding
+    from sovkg.ask.queries import find_query, list_queries, parse_binding
 
     if args.list or not args.name:
         for spec in list_queries("cq"):
@@ -279,7 +281,7 @@ def _query(args: argparse.Namespace) -> int:
 
 def _print_query(args: argparse.Namespace, kg: Any, query: Any, bindings: dict[str, Any]) -> int:
     """Run a query (a QuerySpec or a shipped query's name) and print it in ``args.format``."""
-    from sovkg.queries import find_query, result_rows, run_query, to_sparql_json
+    from sovkg.ask.queries import find_query, result_rows, run_query, to_sparql_json
 
     spec = find_query(query) if isinstance(query, str) else query
     result = run_query(kg.union, spec, bindings)
@@ -302,7 +304,7 @@ def _print_query(args: argparse.Namespace, kg: Any, query: Any, bindings: dict[s
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from sovkg.explain import explain
+    from sovkg.ask.explain import explain
 
     result = explain(_build(args), args.entity)
     if args.format == "json":
@@ -313,7 +315,7 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _alternatives(args: argparse.Namespace) -> int:
-    from sovkg.alternatives import alternatives, alternatives_csv, render_alternatives
+    from sovkg.ask.alternatives import alternatives, alternatives_csv, render_alternatives
 
     result = alternatives(_build(args), args.system)
     if args.format == "json":
@@ -336,7 +338,7 @@ def _expiring(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from sovkg.export import export_graph, write_atomically
+    from sovkg.publish.export import export_graph, write_atomically
 
     content = export_graph(_build(args), args.format)
     if args.output:
@@ -357,7 +359,7 @@ def _uri(iri: str) -> Any:
 
 
 def _compact(value: str | None) -> str:
-    from sovkg.namespaces import PREFIXES
+    from sovkg.core.namespaces import PREFIXES
 
     if value is None:
         return ""

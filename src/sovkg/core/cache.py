@@ -1,0 +1,56 @@
+"""A cache of computed reports, keyed on everything that can change them.
+
+The key hashes the content of every input file (ontology, shapes, queries, reference data, the
+French case, the user's files), sovkg's own source code, the date and the options. A hit returns
+the report's JSON without loading any RDF; a miss computes it and stores it atomically. Set
+``SOVKG_CACHE_DIR`` to move the cache, or pass ``--no-cache`` to bypass it.
+
+>>> import tempfile, os
+>>> os.environ["SOVKG_CACHE_DIR"] = tempfile.mkdtemp()
+>>> store("k" * 64, {"a": 1}); load("k" * 64)
+{'a': 1}
+>>> load("x" * 64) is None
+True
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+
+def cache_dir() -> Path:
+    """Where cached reports live: ``$SOVKG_CACHE_DIR``, else ``$XDG_CACHE_HOME/sovkg``, else ``~/.cache/sovkg``."""
+    explicit = os.environ.get("SOVKG_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "sovkg"
+
+
+def load(key: str) -> dict[str, Any] | None:
+    """The cached JSON for ``key``, or None (a missing or unreadable entry is a miss)."""
+    path = cache_dir() / f"{key}.json"
+    try:
+        with path.open(encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def store(key: str, data: Mapping[str, Any]) -> None:
+    """Store JSON for ``key`` atomically; a cache that cannot be written is silently skipped."""
+    directory = cache_dir()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=directory, delete=False,
+                                         suffix=".tmp") as handle:
+            json.dump(data, handle, ensure_ascii=False)
+        os.replace(handle.name, directory / f"{key}.json")
+    except OSError:
+        return

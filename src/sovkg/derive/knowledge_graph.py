@@ -1,0 +1,125 @@
+"""Build the knowledge graph: load the sources, derive, and hand out views of the result.
+
+>>> import datetime as dt
+>>> kg = build(include_case=False, as_of=dt.date(2026, 11, 29))
+>>> kg.as_of.isoformat()
+'2026-11-29'
+>>> len(kg.inferred) > 0
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rdflib import Dataset, Graph
+from rdflib.term import Node
+
+from sovkg.core.namespaces import INFERRED_GRAPH, PREFIXES
+from sovkg.derive.common import label, merged_graph
+from sovkg.derive.exposure import read_applicabilities, read_findings
+from sovkg.derive.run import derive
+from sovkg.load.inputs import bundled_files, report_key, user_files
+from sovkg.load.rdf import load_files
+from sovkg.model import Applicability, ExposureFinding
+
+if TYPE_CHECKING:
+    from sovkg.load.scenario import Scenario
+
+
+@dataclass
+class KnowledgeGraph:
+    """The loaded and derived graph: named graphs per source file plus the ``inferred`` graph."""
+
+    dataset: Dataset
+    as_of: dt.date
+    inputs: tuple[Path, ...] = ()
+    """Every file the graph was loaded from (the cache key of what is computed from it)."""
+    scenario: Scenario | None = None
+    """The hypothetical scenario applied before derivation, if any (its files are in ``inputs``)."""
+    case_included: bool = True
+    """Whether the bundled French case is part of the graph."""
+    user_inputs: tuple[str, ...] = ()
+    """The user's own files and folders, as given (``--data``)."""
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Results computed once from this graph by later stages (e.g. the validation report)."""
+
+    @property
+    def inferred(self) -> Graph:
+        """The named graph of derived facts."""
+        return self.dataset.graph(INFERRED_GRAPH)
+
+    @cached_property
+    def union(self) -> Graph:
+        """All triples, asserted and derived, merged into one graph (built once)."""
+        graph = merged_graph(self.dataset.graphs())
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace, override=True)
+        return graph
+
+    def adopt_union(self, graph: Graph) -> None:
+        """Use ``graph`` (asserted + derived triples, as the derivation left it) as :attr:`union`."""
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace, override=True)
+        self.__dict__["union"] = graph
+
+    @cached_property
+    def asserted(self) -> Graph:
+        """The asserted triples only, merged."""
+        return merged_graph(g for g in self.dataset.graphs() if g.identifier != INFERRED_GRAPH)
+
+    @cached_property
+    def findings(self) -> tuple[ExposureFinding, ...]:
+        """The exposure findings, strongest first within each system and law."""
+        return read_findings(self.union)
+
+    def applicabilities(self, entity: Node | None = None) -> tuple[Applicability, ...]:
+        """Which access laws bind which entities (or one entity), and why."""
+        return read_applicabilities(self.union, entity)
+
+    def label(self, node: Node) -> str:
+        """The English label of a node."""
+        return label(self.union, node)
+
+    def cache_key(self, purpose: str) -> str:
+        """A key that changes with any input file, sovkg's code, the date or the purpose."""
+        from sovkg.core.version import __version__
+
+        scenario = (f"scenario={self.scenario.fingerprint()}",) if self.scenario else ()
+        return report_key(self.inputs, __version__, purpose, self.as_of.isoformat(), *scenario)
+
+
+def build(
+    data: Sequence[str | Path] = (),
+    *,
+    include_case: bool = True,
+    include_reference: bool = True,
+    as_of: dt.date | None = None,
+    scenario: Scenario | str | Path | None = None,
+) -> KnowledgeGraph:
+    """Load the bundled files and ``data``, apply ``scenario`` (a :class:`~sovkg.load.scenario.Scenario` or the
+    path of one, see ``docs/scenarios.md``), derive as of ``as_of`` (default: today)."""
+    day = as_of or dt.date.today()
+    files = bundled_files(include_reference=include_reference, include_case=include_case) + user_files(data)
+    inputs = tuple(f.path for f in files)
+    applied = None
+    if scenario is not None:
+        from sovkg.load.scenario import as_scenario
+
+        applied = as_scenario(scenario)
+        inputs += applied.inputs
+    dataset = load_files(files)
+    if applied is not None:
+        from sovkg.load.scenario import apply_scenario
+
+        apply_scenario(dataset, applied)
+    derivation = derive(dataset, as_of=day)
+    kg = KnowledgeGraph(dataset=dataset, as_of=day, inputs=inputs, scenario=applied, case_included=include_case,
+                        user_inputs=tuple(str(p) for p in data))
+    kg.adopt_union(derivation.graph)
+    return kg

@@ -1,0 +1,238 @@
+"""Derive what follows from the asserted facts, as of a date, into the ``inferred`` graph.
+
+The derivation runs in stages (each documented on the rule it applies; every derived node names
+its rule with ``sov:derivedBy``):
+
+1. OWL RL (:mod:`sovkg.derive.owl_rl`): types from the class hierarchy, seats as ``sov:establishedIn``.
+2. Validity: ``sov:inEffect true`` on every stake, arrangement, certificate, membership, adequacy
+   decision, law, subcontracting and technology dependency that holds on the date; EU/EEA
+   membership (``sov:memberOf``) and adequacy (``sov:adequacyInForce``) on the date.
+3. Control: ``sov:directlyControls`` from in-effect stakes (rule ``kg:rule/control-from-stake``);
+   OWL RL then closes ``sov:controls`` (transitive) and ``sov:controlledBy`` (inverse).
+4. Effective ownership (:mod:`sovkg.derive.ownership`): integrated shares of capital and votes along
+   chains of in-effect stakes, and the shares held from outside the EU and per country.
+5. Applicability: which access law binds which entity, on which reach criterion
+   (:mod:`sovkg.derive.exposure`).
+6. Exposure findings with their ordered evidence paths (:mod:`sovkg.derive.exposure`).
+
+>>> from sovkg.load.rdf import load_dataset
+>>> ds = load_dataset(include_case=False)
+>>> result = derive(ds, as_of=dt.date(2019, 6, 1))
+>>> (KG["country/GB"], SOV.memberOf, KG["union/EU"]) in ds.graph(INFERRED_GRAPH)
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal
+from rdflib.namespace import PROV
+from rdflib.term import Node
+
+from sovkg.core.dates import as_date, holds_on
+from sovkg.core.namespaces import INFERRED_GRAPH, KG, SOV
+from sovkg.derive.common import (
+    RULES,
+    Rule,
+    Triple,
+    as_number,
+    derived_iri,
+    in_effect,
+    instances,
+    label,
+    merged_graph,
+    rule_iri,
+)
+from sovkg.derive.owl_rl import owl_rl_entailments
+
+TIMED_CLASSES = (
+    SOV.OwnershipStake,
+    SOV.HostingArrangement,
+    SOV.Certificate,
+    SOV.Membership,
+    SOV.AdequacyDecision,
+    SOV.Law,
+    SOV.Subcontracting,
+    SOV.TechnologyDependency,
+)
+"""Classes whose instances get ``sov:inEffect`` when they hold on the derivation date."""
+
+
+@dataclass
+class Derivation:
+    """The derived triples of one run, grouped for the stages that read them."""
+
+    as_of: dt.date
+    triples: set[Triple] = field(default_factory=set)
+    graph: Graph = field(default_factory=Graph)
+    """Asserted and derived triples together (the union the later stages and the checks read)."""
+
+    def add(self, s: Node, p: Node, o: Node) -> None:
+        """Record one derived triple."""
+        self.triples.add((s, p, o))
+
+    def extend(self, triples: Iterable[Triple]) -> None:
+        """Record several derived triples."""
+        self.triples.update(triples)
+
+
+def derive(dataset: Dataset, *, as_of: dt.date) -> Derivation:
+    """Derive everything for ``as_of`` and write it to the dataset's ``inferred`` graph.
+
+    Returns the derivation (its triples); the exposure findings are read back with
+    :func:`sovkg.derive.exposure.read_findings`.
+    """
+    from sovkg.derive import (
+        exposure,  # late import: both use the helpers defined here
+        ownership,
+    )
+
+    work = merged_graph(g for g in dataset.graphs() if g.identifier != INFERRED_GRAPH)
+    derivation = Derivation(as_of, graph=work)
+
+    def absorb(triples: Iterable[Triple]) -> None:
+        fresh = [t for t in triples if t not in work]
+        derivation.extend(fresh)
+        for t in fresh:
+            work.add(t)
+
+    absorb(owl_rl_entailments(work))
+    absorb(validity_triples(work, as_of))
+    absorb(membership_triples(work, as_of))
+    absorb(adequacy_triples(work))
+    absorb(control_triples(work))
+    absorb(owl_rl_entailments(work))
+    absorb(ownership.ownership_triples(work, as_of))
+    absorb(exposure.applicability_triples(work, as_of))
+    absorb(exposure.finding_triples(work, as_of))
+    absorb(rule_description_triples())
+    absorb(graph_description_triples(dataset, as_of))
+
+    inferred = dataset.graph(INFERRED_GRAPH)
+    inferred.remove((None, None, None))
+    inferred.addN((s, p, o, inferred) for s, p, o in derivation.triples)
+    return derivation
+
+
+# ---------------------------------------------------------------------------------------- validity
+
+
+def is_in_effect(graph: Graph, node: Node, day: dt.date) -> bool:
+    """Decide whether one fact holds on ``day`` (see rule ``kg:rule/validity``)."""
+    if graph.value(node, SOV.planned) == Literal(True):
+        return False
+    start = as_date(graph.value(node, SOV.validFrom), start=True, subject=node)
+    end = as_date(graph.value(node, SOV.validUntil), start=False, subject=node)
+    if not holds_on(day, start, end):
+        return False
+    scheme = graph.value(node, SOV.scheme)
+    if scheme is not None:
+        accepted = as_date(graph.value(scheme, SOV.acceptedUntil), start=False, subject=scheme)
+        if accepted is not None and day > accepted:
+            return False
+    return True
+
+
+def validity_triples(graph: Graph, day: dt.date) -> Iterator[Triple]:
+    """``sov:inEffect true`` for every timed fact that holds on ``day``."""
+    seen: set[Node] = set()
+    for cls in TIMED_CLASSES:
+        for node in instances(graph, cls) - seen:
+            seen.add(node)
+            if is_in_effect(graph, node, day):
+                yield node, SOV.inEffect, Literal(True)
+
+
+def membership_triples(graph: Graph, day: dt.date) -> Iterator[Triple]:
+    """``?country sov:memberOf ?union`` on ``day``; EU members are in the EEA while it exists."""
+    eu, eea = KG["union/EU"], KG["union/EEA"]
+    members: set[tuple[Node, Node]] = set()
+    for membership in instances(graph, SOV.Membership):
+        if in_effect(graph, membership):
+            country, union = graph.value(membership, SOV.member), graph.value(membership, SOV.union)
+            if country is not None and union is not None:
+                members.add((country, union))
+    eea_exists = (eea, RDF.type, SOV.Union) in graph and holds_on(
+        day,
+        as_date(graph.value(eea, SOV.validFrom), start=True, subject=eea),
+        as_date(graph.value(eea, SOV.validUntil), start=False, subject=eea),
+    )
+    if eea_exists:
+        members |= {(country, eea) for country, union in members if union == eu}
+    for country, union in sorted(members):
+        yield country, SOV.memberOf, union
+
+
+def adequacy_triples(graph: Graph) -> Iterator[Triple]:
+    """``?country sov:adequacyInForce ?decision`` for whole-country decisions in effect."""
+    for decision in instances(graph, SOV.AdequacyDecision):
+        if in_effect(graph, decision) and graph.value(decision, SOV.partialAdequacy) != Literal(True):
+            for country in graph.objects(decision, SOV.adequacyFor):
+                yield country, SOV.adequacyInForce, decision
+
+
+# ----------------------------------------------------------------------------------------- control
+
+
+def stake_gives_control(graph: Graph, stake: Node) -> bool:
+    """Apply rule ``kg:rule/control-from-stake`` to one stake (validity aside)."""
+    voting = as_number(graph.value(stake, SOV.votingPercent))
+    capital = as_number(graph.value(stake, SOV.capitalPercent))
+    minimum = as_number(graph.value(stake, SOV.minimumPercent))
+    if voting is not None:
+        if voting > 50:
+            return True
+    elif (capital is not None and capital > 50) or (minimum is not None and minimum > 50):
+        return True
+    return any(
+        graph.value(stake, flag) == Literal(True)
+        for flag in (SOV.majorityOfVotes, SOV.appointsBoardMajority, SOV.controlRight)
+    )
+
+
+def control_triples(graph: Graph) -> Iterator[Triple]:
+    """``sov:directlyControls`` and one ``sov:ControlDerivation`` node per controlling stake."""
+    rule = rule_iri("control-from-stake")
+    for stake in sorted(instances(graph, SOV.OwnershipStake), key=str):
+        if not in_effect(graph, stake) or not stake_gives_control(graph, stake):
+            continue
+        holder, held = graph.value(stake, SOV.holder), graph.value(stake, SOV.held)
+        if holder is None or held is None or holder == held:
+            continue
+        node = derived_iri("control", stake)
+        yield holder, SOV.directlyControls, held
+        yield node, RDF.type, SOV.ControlDerivation
+        yield node, SOV.fromStake, stake
+        yield node, SOV.derivedBy, rule
+        yield node, RDFS.label, Literal(f"{label(graph, holder)} controls {label(graph, held)}", lang="en")
+
+
+# ----------------------------------------------------------------------------------------- helpers
+
+
+def all_rules() -> list[Rule]:
+    """Every derivation rule, those of this module and of the modules it calls."""
+    from sovkg.derive import ownership
+
+    return [*RULES.values(), ownership.RULE]
+
+
+def rule_description_triples() -> Iterator[Triple]:
+    """Describe the derivation rules in the inferred graph."""
+    for rule in all_rules():
+        yield rule.iri, RDF.type, SOV.DerivationRule
+        yield rule.iri, RDFS.label, Literal(rule.label, lang="en")
+        yield rule.iri, SKOS.definition, Literal(rule.definition, lang="en")
+
+
+def graph_description_triples(dataset: Dataset, day: dt.date) -> Iterator[Triple]:
+    """PROV description of the inferred graph: its date and the graphs it was derived from."""
+    yield INFERRED_GRAPH, RDF.type, PROV.Entity
+    yield INFERRED_GRAPH, RDFS.label, Literal(f"facts derived by sovkg as of {day.isoformat()}", lang="en")
+    yield INFERRED_GRAPH, SOV.asOf, Literal(day.isoformat(), datatype=XSD.date)
+    for graph in dataset.graphs():
+        if graph.identifier not in (INFERRED_GRAPH,) and len(graph):
+            yield INFERRED_GRAPH, PROV.wasDerivedFrom, graph.identifier
