@@ -109,6 +109,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("ttl", "nt", "jsonld", "xml", "trig", "nq"), required=True)
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
     p.set_defaults(func=_export)
+
+    p = sub.add_parser("serve", parents=[common],
+                       help="a read-only SPARQL 1.1 endpoint and linked-data pages (loopback by default)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p.add_argument("--store", metavar="PATH", help="serve an existing on-disk Oxigraph store (read-only)")
+    p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS", help="time limit per query (default: 10)")
+    p.add_argument("--max-rows", type=int, default=10_000, metavar="N",
+                   help="largest result, in rows or triples (default: 10000)")
+    p.add_argument("--max-request-bytes", type=int, default=65_536, metavar="N",
+                   help="largest request body or query string (default: 65536)")
+    p.add_argument("--workers", type=int, default=2, metavar="N", help="queries that run at once (default: 2)")
+    p.set_defaults(func=_serve)
     return parser
 
 
@@ -347,6 +360,13 @@ def _export(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
     return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from sovkg.publish.serve import run_cli
+
+    args.as_of = _as_of(args)
+    return run_cli(args)
 
 
 # ----------------------------------------------------------------------------------------- helpers

@@ -1,5 +1,8 @@
 """Export the graph, asserted and derived facts: named graphs in TriG and N-Quads, merged otherwise.
 
+JSON-LD is compacted with the context sovkg ships (:mod:`sovkg.publish.jsonld_context`), embedded
+in the document so that reading it back needs no network.
+
 >>> import datetime as dt
 >>> from sovkg.derive.knowledge_graph import build
 >>> kg = build(["tests/fixtures/derive/chain.ttl"], include_case=False, include_reference=False,
@@ -41,7 +44,9 @@ def export_graph(kg: Any, fmt: str) -> bytes:
         return dataset.serialize(format=serializer, encoding="utf-8")
     graph = kg.union
     if fmt == "jsonld":
-        return graph.serialize(format=serializer, context=dict(PREFIXES), auto_compact=True, encoding="utf-8")
+        from sovkg.publish.jsonld_context import to_jsonld
+
+        return to_jsonld(graph)
     return graph.serialize(format=serializer, encoding="utf-8")
 
 
