@@ -107,9 +107,9 @@ def read_quads(path: Path, fmt: ox.RdfFormat) -> list[tuple[Node, Node, Node, UR
     except SyntaxError as error:
         location = f"{path}:{error.lineno}:{error.offset}" if error.lineno else str(path)
         message = str(error.msg if hasattr(error, "msg") else error)
-        raise SovkgInputError(f"{location}: {_strip_location(message)}") from None
+        raise SovkgInputError(f"{location}: {_explain(_strip_location(message))}") from None
     except (OSError, ValueError) as error:
-        raise SovkgInputError(f"{path}: {error}") from None
+        raise SovkgInputError(f"{path}: {_explain(str(error))}") from None
     cache: dict[object, Node] = {}
     out: list[tuple[Node, Node, Node, URIRef | None]] = []
     for quad in quads:
@@ -140,6 +140,15 @@ def to_rdflib_term(term: object, cache: dict[object, Node], salt: str) -> Node:
         raise SovkgInputError(f"unsupported RDF term {term!r}")
     cache[term] = node
     return node
+
+
+def _explain(message: str) -> str:
+    """Say plainly why a file that asks for the network is refused (the parser's words are cryptic)."""
+    if "LoadDocumentCallback" in message:
+        return "a remote JSON-LD @context is never fetched (sovkg reads no network); embed the context in the file"
+    if "<!ENTITY" in message:
+        return (f"XML entity declarations are refused (external entities are never read); {message}")
+    return message
 
 
 def _strip_location(message: str) -> str:

@@ -110,7 +110,7 @@ def describe(store: ox.Store, iri: str) -> Graph:
         if isinstance(source, URIRef):
             _add(graph, store.query(_PROLOGUE + _SOURCES, substitutions={ox.Variable("source"): ox.NamedNode(source)},
                                     use_default_graph_as_union=True))
-    nodes = {n for s, _, o in graph for n in (s, o) if isinstance(n, URIRef)}
+    nodes = {n for triple in graph for n in triple if isinstance(n, URIRef)}
     for node in nodes:
         _add(graph, store.query(_PROLOGUE + _LABELS, substitutions={ox.Variable("node"): ox.NamedNode(node)},
                                 use_default_graph_as_union=True))

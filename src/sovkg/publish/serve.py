@@ -399,6 +399,13 @@ header h1{display:inline;font-size:1.2em;margin-right:1.5em}
       box.appendChild(b);
       if (i === 0) { yasgui.getTab().getYasqe().setValue(ex.query); }
     });
+    // /?run=CQ16 opens that question and runs it (handy for links and screenshots)
+    var wanted = new URLSearchParams(window.location.search).get("run");
+    var found = examples.filter(function (ex) { return ex.name === wanted; })[0];
+    if (found) {
+      var yasqe = yasgui.getTab().getYasqe();
+      yasqe.setValue(found.query); yasqe.query();
+    }
   });
 })();
 </script>
