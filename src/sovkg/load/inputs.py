@@ -108,10 +108,17 @@ def fingerprint(paths: Iterable[Path], *extra: str) -> str:
     return digest.hexdigest()
 
 
+NOT_RDF_NAMES = frozenset({"catalog-v001.xml"})
+"""XML files that are never RDF: the OASIS XML catalog Protégé keeps beside an ontology."""
+
+
 def rdf_files_in(folder: Path, *, recursive: bool) -> list[Path]:
-    """The RDF files in a folder, sorted."""
+    """The RDF files in a folder, sorted (a Protégé ``catalog-v001.xml`` is skipped)."""
     pattern = "**/*" if recursive else "*"
-    return sorted(p for p in folder.glob(pattern) if p.is_file() and p.suffix.lower() in RDF_SUFFIXES)
+    return sorted(
+        p for p in folder.glob(pattern)
+        if p.is_file() and p.suffix.lower() in RDF_SUFFIXES and p.name.lower() not in NOT_RDF_NAMES
+    )
 
 
 def template_name(path: Path) -> str | None:
