@@ -106,7 +106,8 @@ def _in_process(seconds: float) -> list[str]:
             times.append(time.perf_counter() - start)
         times.sort()
         lines.append(f"in-process {name:8s} (1 at a time, no HTTP): {len(times) / sum(times):.1f} queries/s, "
-                     f"p50={times[len(times) // 2] * 1000:.1f} ms p99={times[min(len(times) - 1, int(0.99 * len(times)))] * 1000:.1f} ms"
+                     f"p50={times[len(times) // 2] * 1000:.1f} ms "
+                     f"p99={times[min(len(times) - 1, int(0.99 * len(times)))] * 1000:.1f} ms"
                      f" ({len(times)} queries)")
     return lines
 

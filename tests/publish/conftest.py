@@ -7,7 +7,6 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 import pytest
-
 from rdflib import XSD, Graph, Literal
 from rdflib.term import Node
 

@@ -16,7 +16,6 @@ from sovkg.load.rdf import load_dataset
 from sovkg.publish.export import export_graph
 from sovkg.publish.jsonld_context import CONTEXT_IRI, CONTEXT_PATH, build_context, load_context
 
-
 REFUSED: list[str] = []
 
 

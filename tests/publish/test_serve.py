@@ -92,10 +92,9 @@ def server() -> Iterator[str]:
     for _ in range(600):
         if process.poll() is not None:
             raise RuntimeError(f"sovkg serve exited: {process.stderr.read().decode() if process.stderr else ''}")
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(f"{url}/health", timeout=1) as response:
-                if response.status == 200:
-                    break
+        with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/health", timeout=1) as response:
+            if response.status == 200:
+                break
         time.sleep(0.2)
     else:
         process.kill()
@@ -231,7 +230,7 @@ def test_format_parameter_overrides_accept(server: str) -> None:
 
 
 def test_post_direct_query(server: str) -> None:
-    status, headers, body = _get(f"{server}/sparql", {"Content-Type": "application/sparql-query",
+    status, _, body = _get(f"{server}/sparql", {"Content-Type": "application/sparql-query",
                                                       "Accept": "text/tab-separated-values"}, LABEL_QUERY.encode())
     assert status == 200
     assert body == b'?label\n"Microsoft Corporation"@en\n'

@@ -97,8 +97,7 @@ def describe(store: ox.Store, iri: str) -> Graph:
     this = ox.NamedNode(iri)
     triples: list[Any] = []
     for text in _QUERIES:
-        triples += store.query(_PROLOGUE + text, substitutions={ox.Variable("this"): this},
-                               use_default_graph_as_union=True)
+        triples += _construct(store, text, "this", this)
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
@@ -108,13 +107,17 @@ def describe(store: ox.Store, iri: str) -> Graph:
     sources = {o for _, p, o in graph if str(p) in (_SOV + "source", "http://purl.org/dc/terms/source")}
     for source in sources:
         if isinstance(source, URIRef):
-            _add(graph, store.query(_PROLOGUE + _SOURCES, substitutions={ox.Variable("source"): ox.NamedNode(source)},
-                                    use_default_graph_as_union=True))
+            _add(graph, _construct(store, _SOURCES, "source", ox.NamedNode(source)))
     nodes = {n for triple in graph for n in triple if isinstance(n, URIRef)}
     for node in nodes:
-        _add(graph, store.query(_PROLOGUE + _LABELS, substitutions={ox.Variable("node"): ox.NamedNode(node)},
-                                use_default_graph_as_union=True))
+        _add(graph, _construct(store, _LABELS, "node", ox.NamedNode(node)))
     return graph
+
+
+def _construct(store: ox.Store, text: str, name: str, value: ox.NamedNode) -> list[Any]:
+    result: Any = store.query(_PROLOGUE + text, substitutions={ox.Variable(name): value},
+                              use_default_graph_as_union=True)
+    return list(result)
 
 
 def _add(graph: Graph, triples: Iterable[Any]) -> None:
@@ -188,11 +191,11 @@ def render_html(graph: Graph, iri: str) -> str:
     """A page for people: facts, findings, related facts, incoming links and sources."""
     this = URIRef(iri)
     title = label(graph, this)
-    types = ", ".join(_link(graph, t) for t in sorted(graph.objects(this, RDF.type)))
+    types = ", ".join(_link(graph, t) for t in sorted(graph.objects(this, RDF.type), key=str))
     parts = [
         f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)} — sovkg</title>",
         f"<style>{_STYLE}</style>",
-        f'<link rel="alternate" type="text/turtle" href="?format=turtle">',
+        '<link rel="alternate" type="text/turtle" href="?format=turtle">',
         f'<script type="application/ld+json">{_script_json(graph)}</script></head><body>',
         '<header><a href="/">sovkg</a> · <a href="/sparql">SPARQL</a> · '
         '<a href="/.well-known/void">dataset (VoID)</a></header><main>',
@@ -247,7 +250,8 @@ def _property_table(graph: Graph, subject: Node, *, skip: set[Node]) -> str:
     if not values:
         return "<p><em>none recorded</em></p>"
     rows = [
-        f"<tr><th>{_link(graph, p)}</th><td>{'<br>'.join(_link(graph, o) for o in sorted(values[p], key=str))}</td></tr>"
+        f"<tr><th>{_link(graph, p)}</th>"
+        f"<td>{'<br>'.join(_link(graph, o) for o in sorted(values[p], key=str))}</td></tr>"
         for p in sorted(values, key=lambda n: label(graph, n))
     ]
     return "<table>" + "".join(rows) + "</table>"
@@ -265,7 +269,7 @@ def _finding(graph: Graph, finding: Node) -> str:
         position = graph.value(step, URIRef(_SOV + "position"))
         node = graph.value(step, URIRef(_SOV + "stepNode"))
         relation = graph.value(step, URIRef(_SOV + "relation"))
-        steps.append((int(position) if position is not None else 0, node, relation))
+        steps.append((int(str(position)) if position is not None else 0, node, relation))
     items = "".join(
         f"<li>{_link(graph, node) if node is not None else '?'}"
         f"{' <span class=tag>(' + html.escape(str(relation)) + ')</span>' if relation is not None else ''}</li>"

@@ -26,7 +26,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import html
-import json
 import sys
 import tempfile
 from collections.abc import AsyncIterator, Callable
@@ -41,7 +40,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -167,7 +166,8 @@ class _State:
         if len(queries) > 1:
             return _reply(Reply.error(400, "give exactly one 'query' parameter"))
         accept = request.headers.get("accept")
-        fmt = (params.get("format") or params.get("output") or params.get("results") or [None])[0]
+        fmt_values = params.get("format") or params.get("output") or params.get("results") or []
+        fmt = fmt_values[0] if fmt_values else None
         if not queries:
             if request.method == "GET" and _wants_html(accept) and fmt is None:
                 return await self.query_page(request)
@@ -239,7 +239,7 @@ class _State:
         accept = request.headers.get("accept")
         headers = {"Vary": "Accept", "Link": '<?format=turtle>; rel="alternate"; type="text/turtle", '
                                                '<?format=jsonld>; rel="alternate"; type="application/ld+json"'}
-        if fmt is None and _wants_html(accept) or fmt == "html":
+        if (fmt is None and _wants_html(accept)) or fmt == "html":
             page = linked_data.render_html(graph, iri) if path != "/ns" else _vocabulary_html(graph)
             return HTMLResponse(page, headers=headers)
         name = negotiate(accept, fmt, _GRAPH_TYPES, 1)
@@ -313,7 +313,8 @@ def _vocabulary(store: ox.Store) -> Any:
 
     graph = Graph()
     query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(STRSTARTS(STR(?s), 'https://w3id.org/sovkg/ns#')) }"
-    for triple in store.query(query, use_default_graph_as_union=True):
+    result: Any = store.query(query, use_default_graph_as_union=True)
+    for triple in result:
         graph.add((from_oxigraph_term(triple.subject), from_oxigraph_term(triple.predicate),
                    from_oxigraph_term(triple.object)))
     return graph
@@ -367,7 +368,8 @@ body{margin:0;font:14px system-ui,sans-serif;background:#f6f7f9}
 header{background:#1d3557;color:#fff;padding:10px 20px}header a{color:#cfe3ff;margin-right:1em}
 header h1{display:inline;font-size:1.2em;margin-right:1.5em}
 #examples{padding:8px 20px;background:#fff;border-bottom:1px solid #d9dee5;max-height:7.5em;overflow:auto}
-#examples button{margin:2px;padding:3px 7px;border:1px solid #b8c2cc;background:#eef1f5;border-radius:3px;cursor:pointer}
+#examples button{margin:2px;padding:3px 7px;border:1px solid #b8c2cc;background:#eef1f5;border-radius:3px;
+  cursor:pointer}
 #yasgui{padding:0 10px}
 .yasgui .autocompleteWrapper{display:none !important}
 </style></head><body>

@@ -171,8 +171,8 @@ def answer(store: ox.Store, request: QueryRequest, known_graphs: Collection[str]
             return Reply(200, _with_charset(RESULT_TYPES[name]), body)
         name = negotiate(request.accept, request.fmt, GRAPH_TYPES, 1)
         triples = _capped(result, request.max_rows)
-        body = ox.serialize(triples, format=_GRAPH_FORMATS[name], prefixes=_prefixes(name))
-        return Reply(200, _with_charset(GRAPH_TYPES[name]), body)
+        written = ox.serialize(triples, format=_GRAPH_FORMATS[name], prefixes=_prefixes(name))
+        return Reply(200, _with_charset(GRAPH_TYPES[name]), written or b"")
     except ResultTooLarge:
         return Reply.error(400, f"the result has more than {request.max_rows} rows, this server's cap "
                                 "(--max-rows); add a LIMIT or narrow the query")

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import DCAT, DCTERMS, PROV, RDF, RDFS, VOID, XSD, Graph, Literal, Namespace, URIRef
@@ -71,7 +72,8 @@ def void_graph(store: ox.Store, base_url: str, facts: DatasetFacts) -> Graph:
     d = DATASET
     g.add((d, RDF.type, VOID.Dataset))
     g.add((d, RDF.type, DCAT.Dataset))
-    g.add((d, DCTERMS.title, Literal("sovkg: who hosts French health data and which foreign law can reach it", lang="en")))
+    g.add((d, DCTERMS.title,
+           Literal("sovkg: who hosts French health data and which foreign law can reach it", lang="en")))
     g.add((d, DCTERMS.title, Literal("sovkg : qui héberge les données de santé françaises et quel droit étranger"
                                      " peut y accéder", lang="fr")))
     g.add((d, DCTERMS.description, Literal(
@@ -101,7 +103,7 @@ def void_graph(store: ox.Store, base_url: str, facts: DatasetFacts) -> Graph:
            Literal(_count(store, "SELECT (COUNT(DISTINCT ?c) AS ?n) { ?s a ?c }"), datatype=XSD.integer)))
     for namespace in _vocabularies(store):
         g.add((d, VOID.vocabulary, URIRef(namespace)))
-    for row in store.query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"):
+    for row in _rows(store, "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g", False):
         name = row["g"].value
         subset = URIRef(f"{DATASET}/graph/{name.rsplit('/graph/', 1)[-1]}" if "/graph/" in name else name)
         g.add((d, VOID.subset, subset))
@@ -164,15 +166,19 @@ def _graph() -> Graph:
     return g
 
 
+def _rows(store: ox.Store, query: str, union: bool) -> Any:
+    return store.query(query, use_default_graph_as_union=union)
+
+
 def _count(store: ox.Store, query: str) -> int:
-    for row in store.query(query, use_default_graph_as_union=True):
+    for row in _rows(store, query, True):
         return int(row["n"].value)
     return 0
 
 
 def _vocabularies(store: ox.Store) -> list[str]:
     found: set[str] = set()
-    for row in store.query("SELECT DISTINCT ?t { { ?s ?t ?o } UNION { ?s a ?t } }", use_default_graph_as_union=True):
+    for row in _rows(store, "SELECT DISTINCT ?t { { ?s ?t ?o } UNION { ?s a ?t } }", True):
         term = row["t"]
         if isinstance(term, ox.NamedNode):
             iri = term.value
