@@ -479,3 +479,39 @@ def test_chromium_renders_pages(server: str, tmp_path: Path, page: str, name: st
     if keep:
         Path(keep).mkdir(parents=True, exist_ok=True)
         shutil.copy(shot, Path(keep) / name)
+
+
+# ------------------------------------------------------------------------------- on-disk store
+
+
+def test_serve_an_on_disk_store_read_only(tmp_path: Path, case: object) -> None:
+    """``--store PATH`` serves an existing Oxigraph store without building anything, read-only."""
+    import pyoxigraph as ox
+
+    from sovkg.store.oxigraph import to_oxigraph
+
+    folder = tmp_path / "store"
+    store = to_oxigraph(case.dataset, ox.Store(str(folder)))  # type: ignore[attr-defined]
+    expected = len(store)
+    store.flush()
+    del store
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "sovkg", "serve", "--store", str(folder), "--port", str(port)],
+                               cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
+            with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/health", timeout=1):
+                break
+            time.sleep(0.2)
+        status, body = _query(url, "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
+        assert status == 200 and int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) == expected
+        _still_up(url)
+        status, _, page = _get(f"{url}/id/org/microsoft-corporation", {"Accept": "text/html"})
+        assert status == 200 and b"Microsoft Corporation" in page
+        status, body = _query(url, f"INSERT DATA {{ <{MICROSOFT}> <{RDFS.label}> \"x\" }}")
+        assert status == 403
+    finally:
+        process.terminate()
+        process.wait(10)
