@@ -66,7 +66,10 @@ def test_jsonld_export_is_compact(exports: tuple[bytes, Graph]) -> None:
     assert document["@context"] == load_context()["@context"]
     text = exports[0].decode("utf-8")
     assert '"@type": "http://www.w3.org/2001/XMLSchema#' not in text.split('"@graph"', 1)[1], "typed values folded"
-    assert '"https://w3id.org/sovkg/ns#' not in text.split('"@graph"', 1)[1], "sov: terms used, not full IRIs"
+    body = text.split('"@graph"', 1)[1]
+    assert '"https://w3id.org/sovkg/ns#' not in body, "sov: terms used, not full IRIs"
+    assert '"https://w3id.org/sovkg/id/' not in body, "node references written kg:…"
+    assert '"holder": "kg:org/' in body
 
 
 def test_jsonld_export_round_trips_in_rdflib(case: KnowledgeGraph, exports: tuple[bytes, Graph],
