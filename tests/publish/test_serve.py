@@ -430,6 +430,11 @@ def test_vocabulary_and_unknown_iri(server: str) -> None:
     assert status == 200 and (SOV.ExposureFinding, RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class")) in graph
     status, _, _ = _get(f"{server}/id/org/no-such-organisation", {"Accept": "text/turtle"})
     assert status == 404
+    status, _, body = _get(f"{server}/graph/inferred?format=ntriples")
+    inferred = Graph().parse(data=body, format="nt")
+    count = inferred.value(URIRef("https://w3id.org/sovkg/graph/inferred"), URIRef("http://rdfs.org/ns/void#triples"))
+    _, total = _query(server, "SELECT (COUNT(*) AS ?n) { GRAPH <https://w3id.org/sovkg/graph/inferred> { ?s ?p ?o } }")
+    assert status == 200 and int(count) == int(json.loads(total)["results"]["bindings"][0]["n"]["value"]) > 100
 
 
 def test_void_description(server: str) -> None:
@@ -445,6 +450,10 @@ def test_void_description(server: str) -> None:
     assert URIRef("https://w3id.org/sovkg/ns#") in set(graph.objects(dataset, VOID.vocabulary))
     assert graph.value(dataset, VOID.sparqlEndpoint) == URIRef(f"{server}/sparql")
     assert str(graph.value(dataset, DCTERMS.temporal)) == "2026-11-29"
+    from rdflib import PROV
+
+    activity = graph.value(dataset, PROV.wasGeneratedBy)
+    assert (activity, RDF.type, PROV.Activity) in graph and graph.value(activity, PROV.endedAtTime) is not None
 
 
 # ------------------------------------------------------------------------------------- browser

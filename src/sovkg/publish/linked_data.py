@@ -9,6 +9,7 @@ and an IRI; gives an rdflib :class:`~rdflib.Graph` holding
   certificate, a membership…), so a stake's share, validity dates and sources come with it;
 - each exposure finding that names the IRI (as the exposed system, the bound entity or a step of its
   evidence path), with its ordered evidence steps;
+- for a named graph (``…/graph/data/case/hosting.ttl``), its number of triples;
 - every source cited by any of these (title, publisher, date, URL), and labels and types of every
   node mentioned, so a page can name what it links to.
 
@@ -75,6 +76,10 @@ _QUERIES = (
           UNION { ?finding sov:evidence/sov:stepNode ?this }
           ?finding a sov:ExposureFinding ; ?p ?o .
           OPTIONAL { ?finding sov:evidence ?step . ?step ?sp ?so } }""",
+    # a named graph: its size
+    """CONSTRUCT { ?this a <http://www.w3.org/ns/sparql-service-description#Graph> ;
+                         <http://rdfs.org/ns/void#triples> ?triples }
+       WHERE { SELECT ?this (COUNT(*) AS ?triples) WHERE { GRAPH ?this { ?s ?p ?o } } GROUP BY ?this }""",
 )
 
 _SOURCES = """CONSTRUCT { ?source ?p ?o } WHERE { ?source ?p ?o }"""

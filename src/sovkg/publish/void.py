@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import DCAT, DCTERMS, PROV, RDF, RDFS, VOID, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import DCAT, DCTERMS, PROV, RDF, RDFS, VOID, XSD, BNode, Graph, Literal, Namespace, URIRef
 
 from sovkg.core.namespaces import INFERRED_GRAPH, PREFIXES
 from sovkg.core.version import __version__
@@ -86,11 +86,16 @@ def void_graph(store: ox.Store, base_url: str, facts: DatasetFacts) -> Graph:
     g.add((d, VOID.rootResource, URIRef(f"{PREFIXES['kg']}")))
     g.add((d, DCAT.landingPage, URIRef(f"{base}/")))
     g.add((d, VOID.feature, URIRef("http://www.w3.org/ns/formats/N-Quads")))
-    g.add((d, PROV.wasGeneratedBy, URIRef(f"https://w3id.org/sovkg/tool/sovkg/{__version__}")))
+    derivation = BNode()
+    g.add((d, PROV.wasGeneratedBy, derivation))
+    g.add((derivation, RDF.type, PROV.Activity))
+    g.add((derivation, RDFS.label, Literal(f"sovkg {__version__}: load the sources, derive control, ownership "
+                                           "and exposure (named graph …/graph/inferred)", lang="en")))
     if facts.derived_at is not None:
         stamp = Literal(facts.derived_at.replace(microsecond=0).isoformat(), datatype=XSD.dateTime)
         g.add((d, DCTERMS.modified, stamp))
         g.add((d, PROV.generatedAtTime, stamp))
+        g.add((derivation, PROV.endedAtTime, stamp))
     if facts.as_of is not None:
         g.add((d, DCTERMS.temporal, Literal(facts.as_of.isoformat(), datatype=XSD.date)))
         g.add((d, RDFS.comment, Literal(f"Facts and derived findings as of {facts.as_of.isoformat()}.", lang="en")))
