@@ -1,5 +1,7 @@
-"""Publish (stage 5): what leaves sovkg for people and other tools — the report and the exports.
+"""Publish (stage 5): what leaves sovkg for people and other tools — the report, the exports, the server.
 
-Takes a knowledge graph (and the answers of the ask stage); gives text, JSON, CSV and RDF files.
-Imports ask and below.
+Takes a knowledge graph (and the answers of the ask stage); gives text, JSON, CSV and RDF files,
+and ``sovkg serve``: a read-only SPARQL 1.1 endpoint (``serve``, ``sparql_protocol``,
+``sparql_guard``, ``query_pool``), linked-data pages (``linked_data``), the VoID/DCAT description
+(``void``) and the shipped JSON-LD context (``jsonld_context``). Imports ask and below.
 """
