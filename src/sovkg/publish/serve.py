@@ -434,6 +434,11 @@ def run_cli(args: Any) -> int:
                              max_request_bytes=args.max_request_bytes, workers=args.workers)
     if args.timeout <= 0 or args.max_rows < 0 or args.workers < 1 or args.max_request_bytes < 1024:
         raise SovkgInputError("--timeout must be > 0, --max-rows >= 0, --workers >= 1, --max-request-bytes >= 1024")
+    if not 0 <= args.port <= 65535:
+        raise SovkgInputError(f"--port {args.port}: not a TCP port")
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"sovkg: warning: listening on {args.host}, not only on this machine (loopback); "
+              "the endpoint is read-only and has no authentication", file=sys.stderr)
     store_path = None
     if args.store:
         store = open_disk_store(args.store)
