@@ -252,6 +252,9 @@ def _property_table(graph: Graph, subject: Node, *, skip: set[Node]) -> str:
     for predicate, obj in graph.predicate_objects(subject):
         if predicate not in skip:
             values[predicate].append(obj)
+    own, general = URIRef(_SOV + "source"), URIRef("http://purl.org/dc/terms/source")
+    if general in values and set(values[general]) == set(values.get(own, ())):
+        del values[general]  # dcterms:source is derived from sov:source (sub-property): shown once
     if not values:
         return "<p><em>none recorded</em></p>"
     rows = [
