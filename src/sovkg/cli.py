@@ -8,9 +8,7 @@ and line, or the unknown name).
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import io
 import json
 import sys
 from collections.abc import Sequence
@@ -23,18 +21,33 @@ from sovkg.core.version import __version__
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code."""
+    from sovkg.core.files import Terminated, terminate_as_exception
+    from sovkg.core.text import TerminalWriter, terminal_safe
+
     parser = _parser()
     args = parser.parse_args(argv)
+    terminate_as_exception()
+    stdout = sys.stdout
+    if getattr(args, "format", "table") in ("table", "text"):  # for people: no raw control characters
+        sys.stdout = TerminalWriter(stdout)  # type: ignore[assignment]
     try:
         return int(args.func(args))
     except SovkgInputError as error:
-        print(f"sovkg: error: {error}", file=sys.stderr)
+        print(f"sovkg: error: {terminal_safe(str(error))}", file=sys.stderr)
         return 2
     except SovkgError as error:
-        print(f"sovkg: internal error: {error}", file=sys.stderr)
+        print(f"sovkg: internal error: {terminal_safe(str(error))}", file=sys.stderr)
         return 3
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:
+        print("sovkg: interrupted; nothing was written", file=sys.stderr)
+        return 130
+    except Terminated as signal:
+        print("sovkg: terminated; nothing was written", file=sys.stderr)
+        return 128 + signal.signum
+    finally:
+        sys.stdout = stdout
 
 
 # ------------------------------------------------------------------------------------------ parser
@@ -107,7 +120,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", parents=[common], help="export asserted and derived facts")
     p.add_argument("--format", choices=("ttl", "nt", "jsonld", "xml", "trig", "nq"), required=True)
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write to FILE, a regular file or a new path (default or '-': stdout)")
     p.set_defaults(func=_export)
     return parser
 
@@ -118,7 +132,7 @@ def _parser() -> argparse.ArgumentParser:
 def _as_of(args: argparse.Namespace) -> dt.date:
     from sovkg.core.dates import parse_iso_date
 
-    return parse_iso_date(args.at) if args.at else dt.date.today()
+    return parse_iso_date(args.at, option="--at") if args.at is not None else dt.date.today()
 
 
 def _build(args: argparse.Namespace) -> Any:
@@ -167,19 +181,20 @@ def _report(args: argparse.Namespace) -> int:
     day = _as_of(args)
     data, kg = _report_data(args, day, args.scenario)
     if args.output:
-        from sovkg.publish.export import export_graph, write_atomically
+        from sovkg.core.files import write_files
+        from sovkg.publish.export import export_graph
 
         if kg is None:
             from sovkg.derive.knowledge_graph import build
 
             kg = build(args.data, include_case=not args.no_case, as_of=day, scenario=args.scenario)
         out = Path(args.output)
-        if out.exists() and not out.is_dir():
-            raise SovkgInputError(f"{out}: exists and is not a folder")
-        write_atomically(out / "report.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-        write_atomically(out / "exposure.csv", findings_csv(data["findings"]))
-        write_atomically(out / "validation.csv", validation_csv(data["validation"]["results"]))
-        write_atomically(out / "graph.trig", export_graph(kg, "trig"))
+        write_files(out, {  # all four files, or none
+            "report.json": json.dumps(data, indent=2, ensure_ascii=False) + "\n",
+            "exposure.csv": findings_csv(data["findings"]),
+            "validation.csv": validation_csv(data["validation"]["results"]),
+            "graph.trig": export_graph(kg, "trig"),
+        })
         print(f"sovkg: wrote report.json, exposure.csv, validation.csv, graph.trig to {out}", file=sys.stderr)
     if args.format == "json":
         print(json.dumps(data, indent=2, ensure_ascii=False))
@@ -193,8 +208,8 @@ def _diff(args: argparse.Namespace) -> int:
     from sovkg.core.dates import parse_iso_date
 
     before_day = _as_of(args)
-    if args.against_at:
-        after_day = parse_iso_date(args.against_at)
+    if args.against_at is not None:
+        after_day = parse_iso_date(args.against_at, option="--against-at")
         before, _ = _report_data(args, before_day, args.scenario)
         after, _ = _report_data(args, after_day, args.scenario)
     elif args.scenario:
@@ -291,12 +306,9 @@ def _print_query(args: argparse.Namespace, kg: Any, query: Any, bindings: dict[s
     rows = result_rows(result)
     columns = [str(v) for v in result.vars] if result.vars else []
     if args.format == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow(["" if row.get(c) is None else row[c] for c in columns])
-        sys.stdout.write(buffer.getvalue())
+        from sovkg.core.text import csv_text
+
+        sys.stdout.write(csv_text(columns, ([row.get(c) for c in columns] for row in rows)))
     else:
         print(_table(columns, [[_compact(row.get(c)) for c in columns] for row in rows]))
         print(f"({len(rows)} rows)", file=sys.stderr)
@@ -332,17 +344,27 @@ def _expiring(args: argparse.Namespace) -> int:
 
     if args.within < 0:
         raise SovkgInputError(f"--within {args.within}: the number of days cannot be negative")
+    day = _as_of(args)
+    try:
+        end = day + dt.timedelta(days=args.within)
+    except OverflowError:
+        raise SovkgInputError(f"--within {args.within}: from {day.isoformat()}, the window would end after "
+                              f"{dt.date.max.isoformat()}, the last date sovkg can represent") from None
     kg = _build(args)
-    until = Literal((kg.as_of + dt.timedelta(days=args.within)).isoformat(), datatype=XSD.date)
+    until = Literal(end.isoformat(), datatype=XSD.date)
     return _print_query(args, kg, "CQ26", {"until": until})
 
 
 def _export(args: argparse.Namespace) -> int:
-    from sovkg.publish.export import export_graph, write_atomically
+    from sovkg.core.files import output_target, write_file
+    from sovkg.publish.export import export_graph
 
+    to_file = args.output not in (None, "-")
+    if to_file:
+        output_target(Path(args.output))  # refuse a device, FIFO or folder before the work
     content = export_graph(_build(args), args.format)
-    if args.output:
-        write_atomically(Path(args.output), content)
+    if to_file:
+        write_file(Path(args.output), content)
     else:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
