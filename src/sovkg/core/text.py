@@ -102,11 +102,15 @@ class TerminalWriter:
 def csv_cell(value: object) -> str:
     """One CSV cell as text: ``None`` is empty, a formula start gets a leading single quote.
 
-    >>> csv_cell("@SUM(A1)"), csv_cell(None), csv_cell(3), csv_cell("a-b")
-    ("'@SUM(A1)", '', '3', 'a-b')
+    Carriage returns become line feeds: the writer quotes a cell holding its line terminator
+    (``\\n``) but not a lone ``\\r``, which would split the row for a reader.
+
+    >>> csv_cell("@SUM(A1)"), csv_cell(None), csv_cell(3), csv_cell("a-b"), csv_cell("a\\r\\nb\\rc")
+    ("'@SUM(A1)", '', '3', 'a-b', 'a\\nb\\nc')
     """
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    text = "'" + text if text.startswith(FORMULA_STARTS) else text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
