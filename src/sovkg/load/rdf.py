@@ -19,11 +19,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib import RDFS, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from sovkg.core.errors import SovkgInputError
 from sovkg.load.inputs import InputFile, bundled_files, suffix_list, user_files
+from sovkg.load.literals import COMPATIBLE, XSD, find_line, lexical_problem, literal_needles, range_problem
 
 OXIGRAPH_FORMATS: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -86,32 +87,27 @@ def check_ranges(dataset: Dataset, files: Sequence[InputFile]) -> None:
     The ranges are the XSD numbers, booleans and dates the loaded ontology declares
     (:data:`sovkg.load.literals.COMPATIBLE`); the error names the file and line.
     """
-    from rdflib import RDFS
-
-    from sovkg.load.literals import COMPATIBLE, XSD, range_problem
-
     ranges: dict[Node, str] = {}
-    for graph in dataset.graphs():
-        for declared, datatype_range in graph.subject_objects(RDFS.range):
-            if isinstance(datatype_range, URIRef) and str(datatype_range).removeprefix(XSD) in COMPATIBLE:
-                ranges[declared] = str(datatype_range)
-    for item in files:
-        graph = dataset.graph(URIRef(item.graph))
-        for prop, required in ranges.items():
-            for _, value in graph.subject_objects(prop):
-                if isinstance(value, Literal):
-                    datatype = value.datatype or URIRef(_RDF_LANGSTRING if value.language else _XSD_STRING)
-                    problem = range_problem(str(datatype), required)
-                else:
-                    problem = f"an xsd:{required.removeprefix(XSD)} value is required, found the resource <{value}>"
-                if problem is not None:
-                    raise SovkgInputError(f"{_where(item.path, str(value), str(prop))}: {problem} (object of <{prop}>)")
+    for declared, _, datatype_range, _ in dataset.quads((None, RDFS.range, None, None)):
+        if isinstance(datatype_range, URIRef) and str(datatype_range).removeprefix(XSD) in COMPATIBLE:
+            ranges[declared] = str(datatype_range)
+    paths = {item.graph: item.path for item in files}
+    for prop, required in ranges.items():
+        for _, _, value, graph in dataset.quads((None, prop, None, None)):
+            if isinstance(value, Literal):
+                datatype = value.datatype or URIRef(_RDF_LANGSTRING if value.language else _XSD_STRING)
+                problem = range_problem(str(datatype), required)
+            else:
+                problem = f"an xsd:{required.removeprefix(XSD)} value is required, found the resource <{value}>"
+            if problem is not None:
+                name = str(graph.identifier if isinstance(graph, Graph) else graph)
+                path = paths.get(name)
+                where = _where(path, str(value), str(prop)) if path else name
+                raise SovkgInputError(f"{where}: {problem} (object of <{prop}>)")
 
 
 def _where(path: Path, value: str, predicate: str) -> str:
     """``path:line`` of the triple whose object is ``value`` (found by re-reading the file), else ``path``."""
-    from sovkg.load.literals import find_line, literal_needles
-
     local = predicate.rstrip("/#").rpartition("/")[2].rpartition("#")[2]
     line = find_line(path, [*literal_needles(value), f"<{value}>"], also=local, loose=[value])
     return f"{path}:{line}" if line else str(path)
@@ -163,9 +159,8 @@ def read_quads(path: Path, fmt: ox.RdfFormat) -> list[tuple[Node, Node, Node, UR
     cache: dict[object, Node] = {}
     out: list[tuple[Node, Node, Node, URIRef | None]] = []
     for quad in quads:
-        if not isinstance(quad.object, ox.NamedNode) and quad.object not in cache:
-            _check_term(path, quad)
-        if isinstance(quad.subject, ox.Triple):
+        if (isinstance(quad.object, (ox.Literal, ox.Triple)) and quad.object not in cache) or isinstance(
+                quad.subject, ox.Triple):
             _check_term(path, quad)
         graph = None if isinstance(quad.graph_name, ox.DefaultGraph) else URIRef(str(quad.graph_name.value))
         out.append((to_rdflib_term(quad.subject, cache, salt), to_rdflib_term(quad.predicate, cache, salt),
@@ -198,8 +193,6 @@ def to_rdflib_term(term: object, cache: dict[object, Node], salt: str) -> Node:
 
 def _check_term(path: Path, quad: ox.Quad) -> None:
     """Refuse an RDF-star triple, or a literal whose text its datatype forbids, naming the file and line."""
-    from sovkg.load.literals import find_line, lexical_problem
-
     if isinstance(quad.subject, ox.Triple) or isinstance(quad.object, ox.Triple):
         line = find_line(path, ["<<", "{|", "rdf:reifies", "reifies"])
         where = f"{path}:{line}" if line else str(path)
@@ -219,8 +212,6 @@ def _error_line(path: Path, fmt: ox.RdfFormat, message: str) -> int | None:
     An XML well-formedness error is located by the standard library's expat parser (entities were
     checked before); otherwise the line holding the first text the message quotes.
     """
-    from sovkg.load.literals import find_line
-
     if fmt == ox.RdfFormat.RDF_XML:
         from xml.parsers import expat
 
