@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,7 +32,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "format", "table") in ("table", "text"):  # for people: no raw control characters
         sys.stdout = TerminalWriter(stdout)  # type: ignore[assignment]
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, not at exit
+        return code
     except SovkgInputError as error:
         print(f"sovkg: error: {terminal_safe(str(error))}", file=sys.stderr)
         return 2
@@ -39,15 +42,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"sovkg: internal error: {terminal_safe(str(error))}", file=sys.stderr)
         return 3
     except BrokenPipeError:
+        _discard_stdout()
         return 0
+    except OSError as error:  # standard output on a full disk, say; files name themselves
+        _discard_stdout()
+        print(f"sovkg: error: {error.filename or 'standard output'}: cannot write ({error.strerror or error})",
+              file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
-        print("sovkg: interrupted; nothing was written", file=sys.stderr)
+        print("sovkg: interrupted", file=sys.stderr)
         return 130
     except Terminated as signal:
-        print("sovkg: terminated; nothing was written", file=sys.stderr)
+        print("sovkg: terminated", file=sys.stderr)
         return 128 + signal.signum
     finally:
         sys.stdout = stdout
+
+
+def _discard_stdout() -> None:
+    """Point standard output at /dev/null, so that Python's flush at exit does not fail again."""
+    if sys.__stdout__ is None:
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 # ------------------------------------------------------------------------------------------ parser

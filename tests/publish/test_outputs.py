@@ -260,7 +260,7 @@ def test_a_signal_during_export_leaves_no_file_and_no_traceback(tmp_path: Path, 
             child.kill()
     assert child.returncode == code, stderr
     assert "Traceback" not in stderr
-    assert stderr.strip().splitlines() == [f"sovkg: {word}; nothing was written"]
+    assert stderr.strip().splitlines() == [f"sovkg: {word}"]
     assert stdout == ""
     assert list(out.iterdir()) == []
 
@@ -326,6 +326,19 @@ def test_text_for_people_has_control_characters_escaped(monkeypatch: pytest.Monk
     monkeypatch.setattr(cli, "_explain", explain)
     assert cli.main(["explain", "x"]) == 0
     assert capsys.readouterr().out == "label \\x1b[2J with \\u202e override\n"
+
+
+@pytest.mark.parametrize("args", [["export", "--format", "nt"], ["validate", "--format", "csv"]])
+def test_standard_output_on_a_full_disk(tmp_path: Path, args: list[str]) -> None:
+    """``sovkg export > /dev/full`` ended in a traceback and exit 1."""
+    with open(os.devnull if not Path("/dev/full").exists() else "/dev/full", "w") as full:
+        if full.name == os.devnull:
+            pytest.skip("no /dev/full here")
+        run = subprocess.run([sys.executable, "-m", "sovkg", *args, *FIXTURE], stdout=full, stderr=subprocess.PIPE,
+                             text=True, cwd=ROOT, env={**os.environ, "SOVKG_CACHE_DIR": str(tmp_path)},
+                             timeout=600, check=False)
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.strip().splitlines() == ["sovkg: error: standard output: cannot write (No space left on device)"]
 
 
 def test_error_messages_have_control_characters_escaped(tmp_path: Path) -> None:
