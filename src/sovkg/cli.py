@@ -8,10 +8,9 @@ and line, or the unknown name).
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import io
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,18 +22,52 @@ from sovkg.core.version import __version__
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code."""
+    from sovkg.core.files import Terminated, terminate_as_exception
+    from sovkg.core.text import TerminalWriter, terminal_safe
+
     parser = _parser()
     args = parser.parse_args(argv)
+    terminate_as_exception()
+    stdout = sys.stdout
+    if getattr(args, "format", "table") in ("table", "text"):  # for people: no raw control characters
+        sys.stdout = TerminalWriter(stdout)  # type: ignore[assignment]
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, not at exit
+        return code
     except SovkgInputError as error:
-        print(f"sovkg: error: {error}", file=sys.stderr)
+        print(f"sovkg: error: {terminal_safe(str(error))}", file=sys.stderr)
         return 2
     except SovkgError as error:
-        print(f"sovkg: internal error: {error}", file=sys.stderr)
+        print(f"sovkg: internal error: {terminal_safe(str(error))}", file=sys.stderr)
         return 3
     except BrokenPipeError:
+        _discard_stdout()
         return 0
+    except OSError as error:  # standard output on a full disk, say; files name themselves
+        _discard_stdout()
+        print(f"sovkg: error: {error.filename or 'standard output'}: cannot write ({error.strerror or error})",
+              file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("sovkg: interrupted", file=sys.stderr)
+        return 130
+    except Terminated as signal:
+        print("sovkg: terminated", file=sys.stderr)
+        return 128 + signal.signum
+    finally:
+        sys.stdout = stdout
+
+
+def _discard_stdout() -> None:
+    """Point standard output at /dev/null, so that Python's flush at exit does not fail again."""
+    if sys.__stdout__ is None:
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 # ------------------------------------------------------------------------------------------ parser
@@ -107,7 +140,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", parents=[common], help="export asserted and derived facts")
     p.add_argument("--format", choices=("ttl", "nt", "jsonld", "xml", "trig", "nq"), required=True)
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write to FILE, a regular file or a new path (default or '-': stdout)")
     p.set_defaults(func=_export)
 
     p = sub.add_parser("serve", parents=[common],
@@ -131,7 +165,7 @@ def _parser() -> argparse.ArgumentParser:
 def _as_of(args: argparse.Namespace) -> dt.date:
     from sovkg.core.dates import parse_iso_date
 
-    return parse_iso_date(args.at) if args.at else dt.date.today()
+    return parse_iso_date(args.at, option="--at") if args.at is not None else dt.date.today()
 
 
 def _build(args: argparse.Namespace) -> Any:
@@ -180,19 +214,20 @@ def _report(args: argparse.Namespace) -> int:
     day = _as_of(args)
     data, kg = _report_data(args, day, args.scenario)
     if args.output:
-        from sovkg.publish.export import export_graph, write_atomically
+        from sovkg.core.files import write_files
+        from sovkg.publish.export import export_graph
 
         if kg is None:
             from sovkg.derive.knowledge_graph import build
 
             kg = build(args.data, include_case=not args.no_case, as_of=day, scenario=args.scenario)
         out = Path(args.output)
-        if out.exists() and not out.is_dir():
-            raise SovkgInputError(f"{out}: exists and is not a folder")
-        write_atomically(out / "report.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-        write_atomically(out / "exposure.csv", findings_csv(data["findings"]))
-        write_atomically(out / "validation.csv", validation_csv(data["validation"]["results"]))
-        write_atomically(out / "graph.trig", export_graph(kg, "trig"))
+        write_files(out, {  # all four files, or none
+            "report.json": json.dumps(data, indent=2, ensure_ascii=False) + "\n",
+            "exposure.csv": findings_csv(data["findings"]),
+            "validation.csv": validation_csv(data["validation"]["results"]),
+            "graph.trig": export_graph(kg, "trig"),
+        })
         print(f"sovkg: wrote report.json, exposure.csv, validation.csv, graph.trig to {out}", file=sys.stderr)
     if args.format == "json":
         print(json.dumps(data, indent=2, ensure_ascii=False))
@@ -206,8 +241,8 @@ def _diff(args: argparse.Namespace) -> int:
     from sovkg.core.dates import parse_iso_date
 
     before_day = _as_of(args)
-    if args.against_at:
-        after_day = parse_iso_date(args.against_at)
+    if args.against_at is not None:
+        after_day = parse_iso_date(args.against_at, option="--against-at")
         before, _ = _report_data(args, before_day, args.scenario)
         after, _ = _report_data(args, after_day, args.scenario)
     elif args.scenario:
@@ -304,12 +339,9 @@ def _print_query(args: argparse.Namespace, kg: Any, query: Any, bindings: dict[s
     rows = result_rows(result)
     columns = [str(v) for v in result.vars] if result.vars else []
     if args.format == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow(["" if row.get(c) is None else row[c] for c in columns])
-        sys.stdout.write(buffer.getvalue())
+        from sovkg.core.text import csv_text
+
+        sys.stdout.write(csv_text(columns, ([row.get(c) for c in columns] for row in rows)))
     else:
         print(_table(columns, [[_compact(row.get(c)) for c in columns] for row in rows]))
         print(f"({len(rows)} rows)", file=sys.stderr)
@@ -345,17 +377,27 @@ def _expiring(args: argparse.Namespace) -> int:
 
     if args.within < 0:
         raise SovkgInputError(f"--within {args.within}: the number of days cannot be negative")
+    day = _as_of(args)
+    try:
+        end = day + dt.timedelta(days=args.within)
+    except OverflowError:
+        raise SovkgInputError(f"--within {args.within}: from {day.isoformat()}, the window would end after "
+                              f"{dt.date.max.isoformat()}, the last date sovkg can represent") from None
     kg = _build(args)
-    until = Literal((kg.as_of + dt.timedelta(days=args.within)).isoformat(), datatype=XSD.date)
+    until = Literal(end.isoformat(), datatype=XSD.date)
     return _print_query(args, kg, "CQ26", {"until": until})
 
 
 def _export(args: argparse.Namespace) -> int:
-    from sovkg.publish.export import export_graph, write_atomically
+    from sovkg.core.files import output_target, write_file
+    from sovkg.publish.export import export_graph
 
+    to_file = args.output not in (None, "-")
+    if to_file:
+        output_target(Path(args.output))  # refuse a device, FIFO or folder before the work
     content = export_graph(_build(args), args.format)
-    if args.output:
-        write_atomically(Path(args.output), content)
+    if to_file:
+        write_file(Path(args.output), content)
     else:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()

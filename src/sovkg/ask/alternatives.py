@@ -180,22 +180,17 @@ def render_alternatives(result: Alternatives) -> str:
 
 
 def alternatives_csv(result: Alternatives) -> str:
-    """One row per reason: ``status,rank,provider,provider_label,offer,offer_label,reason``."""
-    import csv
-    import io
+    """One row per reason: ``status,rank,provider,provider_label,offer,offer_label,reason`` (cells escaped)."""
+    from sovkg.core.text import csv_text
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["status", "rank", "provider", "provider_label", "offer", "offer_label", "reason"])
+    rows: list[list[object]] = []
     for c in result.candidates:
         for reason in c.score_reasons or ("",):
-            writer.writerow(
-                ["candidate", c.rank, c.provider, c.provider_label, c.offer or "", c.offer_label or "", reason]
-            )
+            rows.append(["candidate", c.rank, c.provider, c.provider_label, c.offer or "", c.offer_label or "", reason])
     for e in result.excluded:
         for reason in e.reasons:
-            writer.writerow(["excluded", "", e.provider, e.provider_label, "", "", reason])
-    return buffer.getvalue()
+            rows.append(["excluded", "", e.provider, e.provider_label, "", "", reason])
+    return csv_text(["status", "rank", "provider", "provider_label", "offer", "offer_label", "reason"], rows)
 
 
 # ------------------------------------------------------------------------------------------ the job

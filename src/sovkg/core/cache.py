@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -45,12 +44,10 @@ def load(key: str) -> dict[str, Any] | None:
 
 def store(key: str, data: Mapping[str, Any]) -> None:
     """Store JSON for ``key`` atomically; a cache that cannot be written is silently skipped."""
-    directory = cache_dir()
+    from sovkg.core.errors import SovkgInputError
+    from sovkg.core.files import write_file
+
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=directory, delete=False,
-                                         suffix=".tmp") as handle:
-            json.dump(data, handle, ensure_ascii=False)
-        os.replace(handle.name, directory / f"{key}.json")
-    except OSError:
+        write_file(cache_dir() / f"{key}.json", json.dumps(data, ensure_ascii=False))
+    except SovkgInputError:
         return

@@ -18,19 +18,37 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 
 from rdflib import XSD, Literal
 from rdflib.term import Node
 
 from sovkg.core.errors import SovkgInputError
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
-def parse_iso_date(text: str) -> dt.date:
-    """Parse ``YYYY-MM-DD`` (as given to ``--at``), or raise :class:`SovkgInputError`."""
+
+def parse_iso_date(text: str, *, option: str | None = None) -> dt.date:
+    """Parse ``YYYY-MM-DD`` (as given to ``--at``), or raise :class:`SovkgInputError` (naming ``option``).
+
+    >>> parse_iso_date("2026-02-28")
+    datetime.date(2026, 2, 28)
+    >>> parse_iso_date("", option="--at")
+    Traceback (most recent call last):
+    ...
+    sovkg.core.errors.SovkgInputError: --at '' is not a date of the form YYYY-MM-DD
+    >>> parse_iso_date("2025-02-30")
+    Traceback (most recent call last):
+    ...
+    sovkg.core.errors.SovkgInputError: '2025-02-30' is not a date of the form YYYY-MM-DD (day is out of range for month)
+    """
+    where = f"{option} {text!r}" if option else repr(text)
+    if not _ISO_DATE.fullmatch(text):  # fromisoformat also takes 20260228, 2026-W09-6...
+        raise SovkgInputError(f"{where} is not a date of the form YYYY-MM-DD")
     try:
         return dt.date.fromisoformat(text)
-    except ValueError:
-        raise SovkgInputError(f"{text!r} is not a date of the form YYYY-MM-DD") from None
+    except ValueError as error:
+        raise SovkgInputError(f"{where} is not a date of the form YYYY-MM-DD ({error})") from None
 
 
 def as_date(value: Node | None, *, start: bool, subject: Node | None = None) -> dt.date | None:

@@ -71,6 +71,7 @@ def user_files(paths: Iterable[str | Path]) -> list[InputFile]:
         path = Path(raw)
         if not path.exists():
             raise SovkgInputError(f"{raw}: no such file or directory")
+        require_file_or_folder(path, raw)
         if path.is_dir():
             tables = template_files_in(path, recursive=True)
             found = sorted(rdf_files_in(path, recursive=True) + tables)
@@ -86,6 +87,29 @@ def user_files(paths: Iterable[str | Path]) -> list[InputFile]:
             raise SovkgInputError(f"{raw}: unsupported file type {path.suffix!r} ({suffix_list()})")
         files.extend(InputFile(p, p.resolve().as_uri()) for p in found)
     return files
+
+
+def require_file_or_folder(path: Path, shown: str | Path | None = None) -> None:
+    """Refuse an input that is neither a regular file nor a folder (a FIFO, a device, a socket).
+
+    Reading one would block or never end (``/dev/zero``, a named pipe nobody writes to).
+
+    >>> require_file_or_folder(Path("/dev/null"))
+    Traceback (most recent call last):
+    ...
+    sovkg.core.errors.SovkgInputError: /dev/null: is a device; an input must be a regular file or a folder
+    """
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        raise SovkgInputError(f"{shown or path}: cannot be read ({error.strerror})") from None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return
+    kind = ("a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a named pipe (FIFO)"
+            if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+    raise SovkgInputError(f"{shown or path}: is {kind}; an input must be a regular file or a folder")
 
 
 def fingerprint(paths: Iterable[Path], *extra: str) -> str:

@@ -37,7 +37,8 @@ from typing import TYPE_CHECKING, Any
 
 from sovkg.core.errors import SovkgInputError
 from sovkg.core.resources import resource_path, resource_root
-from sovkg.load.inputs import GRAPH_BASE, rdf_files_in
+from sovkg.core.text import control_character, describe
+from sovkg.load.inputs import GRAPH_BASE, rdf_files_in, require_file_or_folder
 
 if TYPE_CHECKING:  # rdflib and Oxigraph are imported where used: a cached report needs neither
     from rdflib import Dataset, Graph, URIRef
@@ -173,6 +174,7 @@ def scenario_files(path: str | Path) -> list[Path]:
     :class:`SovkgInputError`.
     """
     origin = locate(path)
+    require_file_or_folder(origin, path)
     if origin.is_dir():
         return sorted(p for p in origin.iterdir() if p.is_file())
     if origin.suffix.lower() not in SCENARIO_SUFFIXES:
@@ -392,6 +394,11 @@ def _csv_rows(path: Path, *, required: Sequence[str]) -> list[tuple[int, dict[st
             rows = []
             for record in reader:
                 values = {(k or "").strip(): (v or "").strip() for k, v in record.items() if isinstance(v, str)}
+                for column, value in values.items():
+                    char = control_character(value)
+                    if char is not None:
+                        raise SovkgInputError(f"{path}: row {reader.line_num}, column {column!r}: the cell holds "
+                                              f"the control or bidi character {describe(char)}; remove it")
                 if any(values.values()):
                     rows.append((reader.line_num, values))
             return rows

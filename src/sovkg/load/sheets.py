@@ -61,6 +61,7 @@ from rdflib.term import Node
 
 from sovkg.core.errors import SovkgInputError
 from sovkg.core.namespaces import KG, SOV
+from sovkg.core.text import control_character, describe
 from sovkg.load.inputs import TEMPLATE_NAMES, template_name, template_siblings
 
 Triple = tuple[Node, Node, Node]
@@ -330,6 +331,11 @@ def _read_table(path: Path, name: str, errors: _Errors) -> _Table:
     number = 0
     try:
         for number, record in enumerate(reader, start=1):
+            if _has_control(path, number, header, record, errors):
+                if header is None:
+                    table.header_ok = False
+                    return table
+                continue
             cells = [_clean(c) for c in record]
             if not any(cells):
                 continue
@@ -351,6 +357,20 @@ def _read_table(path: Path, name: str, errors: _Errors) -> _Table:
         errors.add(path, None, None, f"the file is empty; expected a header row: {expected_text}")
         table.header_ok = False
     return table
+
+
+def _has_control(path: Path, number: int, header: list[str] | None, record: list[str], errors: _Errors) -> bool:
+    """Report each cell of a row that holds a control or bidi-override character; True if one does."""
+    found = False
+    for index, cell in enumerate(record):
+        char = control_character(cell)
+        if char is not None:
+            column = header[index] if header is not None and index < len(header) and header[index] else None
+            errors.add(path, number, column if column else None,
+                       f"{'' if column else f'value {index + 1}: '}the cell holds the control or bidi character "
+                       f"{describe(char)}; remove it")
+            found = True
+    return found
 
 
 def _check_header(path: Path, number: int, header: list[str], expected: tuple[str, ...], expected_text: str,

@@ -13,9 +13,6 @@ True
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from sovkg.core.errors import SovkgInputError
@@ -49,16 +46,3 @@ def export_graph(kg: Any, fmt: str) -> bytes:
         return to_jsonld(graph)
     return graph.serialize(format=serializer, encoding="utf-8")
 
-
-def write_atomically(path: Path, content: bytes | str) -> None:
-    """Write a file so that readers see either the old content or the new, never a half-written one."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -6,13 +6,13 @@ JSON form into the terminal summary (it needs no RDF library, so a cached report
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sovkg.core.text import csv_text
 from sovkg.model import LEVELS
 
 REPORT_VERSION = 1
@@ -207,24 +207,25 @@ def _tail(iri: str | None) -> str:
 
 
 def findings_csv(findings: list[Mapping[str, Any]]) -> str:
-    """The findings as CSV: one row per finding, the path joined with ' > '."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["system", "system_label", "law", "law_label", "level", "bound_entity",
-                     "bound_entity_label", "path", "sources"])
+    """The findings as CSV: one row per finding, the path joined with ' > ' (cells escaped, :func:`csv_text`)."""
+    rows = []
     for f in findings:
         sources = sorted({s["iri"] for step in f["evidence"] for s in step["sources"]})
-        writer.writerow([f["system"], f["system_label"], f["law"], f["law_label"], f["level"],
-                         f["bound_entity"], f["bound_entity_label"],
-                         " > ".join(p["label"] for p in f["path"]), " ".join(sources)])
-    return buffer.getvalue()
+        rows.append([f["system"], f["system_label"], f["law"], f["law_label"], f["level"],
+                     f["bound_entity"], f["bound_entity_label"],
+                     " > ".join(p["label"] for p in f["path"]), " ".join(sources)])
+    return csv_text(["system", "system_label", "law", "law_label", "level", "bound_entity",
+                     "bound_entity_label", "path", "sources"], rows)
 
 
 def validation_csv(results: list[Mapping[str, Any]]) -> str:
-    """The validation results as CSV."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["severity", "focus", "focus_label", "requirement", "message"])
-    for r in results:
-        writer.writerow([r["severity"], r["focus"], r["focus_label"], r.get("requirement") or "", r["message"]])
-    return buffer.getvalue()
+    """The validation results as CSV (cells escaped, :func:`csv_text`).
+
+    >>> print(validation_csv([{"severity": "Warning", "focus": "kg:x", "focus_label": "=1+1",
+    ...                        "message": "m"}]), end="")
+    severity,focus,focus_label,requirement,message
+    Warning,kg:x,'=1+1,,m
+    """
+    return csv_text(["severity", "focus", "focus_label", "requirement", "message"],
+                    ([r["severity"], r["focus"], r["focus_label"], r.get("requirement") or "", r["message"]]
+                     for r in results))
