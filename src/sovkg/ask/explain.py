@@ -20,6 +20,7 @@ from rdflib.term import Node
 
 from sovkg.core.errors import UnknownEntityError
 from sovkg.core.namespaces import PREFIXES, SOV
+from sovkg.derive.common import label
 from sovkg.derive.exposure import source_ref
 
 
@@ -193,7 +194,7 @@ def _sources(graph: Graph, node: Node, *, indent: str) -> Iterable[str]:
     confidence = graph.value(node, SOV.confidence)
     for source in sorted(graph.objects(node, SOV.source), key=str):
         s = source_ref(graph, source)
-        conf = f" [{graph.value(confidence, RDFS.label) or ''} confidence]" if confidence is not None else ""
+        conf = f" [{label(graph, confidence)} confidence]" if confidence is not None else ""
         where = f" <{s.url}>" if s.url else ""
         yield f"{indent}source: {s.title}{', ' + s.date if s.date else ''}{where}{conf}"
 

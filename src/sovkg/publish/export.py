@@ -53,6 +53,9 @@ def write_atomically(path: Path, content: bytes | str) -> None:
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(temporary, 0o666 & ~mask)  # mkstemp makes it private; give it the mode a new file would have
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
