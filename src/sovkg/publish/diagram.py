@@ -28,6 +28,7 @@ True
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import subprocess
 from collections.abc import Callable, Iterable
@@ -229,7 +230,7 @@ def _mark_paths(kg: object, chain: _Chain, node: Node) -> None:
         if finding.system != str(node) and all(p.iri != str(node) for p in finding.path):
             continue
         steps = [URIRef(p.iri) for p in finding.path]
-        for lower, upper in zip(steps, steps[1:], strict=False):
+        for lower, upper in itertools.pairwise(steps):
             for key in ((upper, lower, "stake"), (upper, lower, "hosts"), (upper, lower, "subcontractor"),
                         (upper, lower, "technology")):
                 if key in chain.edges:
@@ -327,7 +328,8 @@ def _write(kg: object, graph: Graph, chain: _Chain, focus: Node, lang: str,
         attrs = {"label": _wrap(label(system, lang)), "shape": "cylinder", "style": "filled",
                  "fillcolor": "#ffffff", "penwidth": "3" if system == focus else "1"}
         lines.append(f"  {_quote(str(system))} {_attrs(link(system, attrs))};")
-    for (tail, head, kind), attrs in sorted(chain.edges.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]), kv[0][2])):
+    ordered = sorted(chain.edges.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]), kv[0][2]))
+    for (tail, head, kind), attrs in ordered:
         attrs = dict(attrs)
         if kind in ("hosts", "subcontractor", "technology"):
             attrs["label"] = message(kind, lang)
@@ -342,7 +344,7 @@ def _write(kg: object, graph: Graph, chain: _Chain, focus: Node, lang: str,
                      "fontsize": "9"}
             lines.append(f"    {_quote(key)} {_attrs(attrs)};")
         keys = [_quote(f"legend:{_code(graph, c)}") for c in countries]
-        for first, second in zip(keys, keys[1:], strict=False):
+        for first, second in itertools.pairwise(keys):
             lines.append(f"    {first} -> {second} [style=\"invis\"];")
         lines.append("  }")
     lines.append("}")

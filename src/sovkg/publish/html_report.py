@@ -1,7 +1,7 @@
 """The report for people: one self-contained HTML file, in English or French, printable to PDF.
 
 Takes a :class:`~sovkg.derive.knowledge_graph.KnowledgeGraph`; gives ``report.html`` with the
-systems × laws matrix, each exposed system with its diagram (inline SVG, :mod:`sovkg.publish.diagram`)
+systems-by-laws matrix, each exposed system with its diagram (inline SVG, :mod:`sovkg.publish.diagram`)
 and the evidence of each finding (every step with its sources and links), the rule violations and
 warnings, the sources cited and the as-of date. Inline CSS (with print rules), no script, no external
 asset: the file opens offline and prints from a browser. Labels come from the graph in the chosen
@@ -15,7 +15,7 @@ language (``rdfs:label "…"@fr``, English when a term has no French label); the
 >>> page = html_report(kg, lang="fr", diagrams=False)
 >>> page.startswith('<!DOCTYPE html>') and '<html lang="fr">' in page
 True
->>> "Constats d’exposition" in page and "Platform" in page
+>>> "Synthèse" in page and "Platform" in page
 True
 """
 
