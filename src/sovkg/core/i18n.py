@@ -134,7 +134,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "controls": ("controls", "contrôle"),
     "hosts": ("hosts", "héberge"),
     "subcontractor": ("subcontractor", "sous-traitant"),
-    "technology": ("technology", "technologie"),
+    "technology": ("technology supplier", "fournisseur de technologie"),
     "right.majority": ("majority of votes", "majorité des votes"),
     "right.control": ("control right", "droit de contrôle"),
     "right.veto": ("veto right", "droit de veto"),

@@ -4,8 +4,8 @@ Takes a :class:`~sovkg.derive.knowledge_graph.KnowledgeGraph` and an entity; giv
 Graphviz DOT text (pure Python, deterministic: :func:`chain_dot`) and renders it to SVG or PNG with
 Graphviz's ``dot`` program (:func:`render`). What is drawn, as of the graph's date:
 
-- around a **system**: the providers of its hosting arrangements in effect, their subcontractors and
-  technology suppliers; around an **organisation**: itself and the systems it hosts;
+- around a **system**: the providers of its hosting arrangements in effect, and their subcontractors
+  and technology suppliers (a dashed edge to the provider); around an **organisation**: itself and the systems it hosts;
 - above each organisation, its holders through the ownership stakes in effect, up the chain, each
   edge labelled with the share (capital / votes, ``~`` when approximate, bounds when only bounds are
   known) and drawn bold when the holder controls;
@@ -138,7 +138,7 @@ def _add_hosting(graph: Graph, chain: _Chain, system: Node) -> None:
             if party is None or (_dated(graph, link) and not _in_effect(graph, link)):
                 continue
             chain.organisations.add(party)
-            chain.edges[(party, system, kind)] = {"label": kind, "style": "dashed"}
+            chain.edges[(party, provider, kind)] = {"label": kind, "style": "dashed"}
 
 
 def _add_holders(graph: Graph, chain: _Chain, lang: str) -> None:
