@@ -108,6 +108,8 @@ def report_context(kg: Any, *, lang: str = "en", href: Callable[[str], str] = id
     laws = [{**law, "label": name(law["iri"]), "href": href(law["iri"])} for law in data["laws"]]
     systems = sorted(({**s, "label": name(s["iri"]), "href": href(s["iri"])} for s in data["systems"]),
                      key=lambda s: s["label"].casefold())
+    for s in systems:  # say "illustrative" once: not when the label already says it
+        s["illustrative"] = s["illustrative"] and message("illustrative", lang) not in s["label"].casefold()
     draw = diagrams and dot_available()
     exposed = []
     for system in sorted({f["system"] for f in data["findings"]}, key=name):

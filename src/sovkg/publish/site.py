@@ -30,7 +30,7 @@ import os
 import posixpath
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,10 +77,11 @@ def page_path(iri: str) -> str | None:
     return "id/" + quote(local, safe="/-._~")
 
 
-def relative_href(current: str, iri: str) -> str:
-    """The link from the page at site path ``current`` to ``iri``: relative for a minted IRI, else the IRI."""
+def relative_href(current: str, iri: str, pages: Container[str] | None = None) -> str:
+    """The link from the page at site path ``current`` to ``iri``: relative for a minted IRI that has a page
+    (every minted IRI when ``pages`` is None), else the IRI itself."""
     target = page_path(iri)
-    if target is None:
+    if target is None or (pages is not None and iri not in pages):
         return iri
     return posixpath.relpath(target + ".html", posixpath.dirname(current) or ".")
 
@@ -179,6 +180,7 @@ def write_site(kg: Any, folder: Path, *, lang: str = "en", site_url: str | None 
     files = 0
     try:
         iris = [iri for iri in minted_iris(kg) if page_path(str(iri)) is not None]
+        known = {str(iri) for iri in iris}
         entries = []
         for number, iri in enumerate(iris, start=1):
             path = page_path(str(iri))
@@ -186,7 +188,7 @@ def write_site(kg: Any, folder: Path, *, lang: str = "en", site_url: str | None 
             current = path + ".html"
             stem = posixpath.basename(path)
             alternates = [Alternate(name, media, f"{stem}.{ext}") for ext, _, media, name in RDF_FORMATS]
-            page = entity_page(kg, str(iri), lang, href=lambda target, here=current: relative_href(here, target),
+            page = entity_page(kg, str(iri), lang, href=lambda target, here=current: relative_href(here, target, known),
                                alternates=alternates, diagram=diagrams,
                                home=posixpath.relpath("index.html", posixpath.dirname(current)))
             _write(building / current, page)
@@ -205,7 +207,7 @@ def write_site(kg: Any, folder: Path, *, lang: str = "en", site_url: str | None 
                        groups=[{"key": k, "entities": v} for k, v in sorted(groups.items())])
         _write(building / "index.html", index + "\n")
         _write(building / "report.html",
-               html_report(kg, lang=lang, href=lambda target: relative_href("report.html", target),
+               html_report(kg, lang=lang, href=lambda target: relative_href("report.html", target, known),
                            diagrams=diagrams))
         _write(building / ".htaccess", htaccess_site())
         files += 3
