@@ -50,7 +50,7 @@ def test_dot_of_an_organisation_goes_up_its_chain_with_stakes_and_laws(chain: Kn
 def test_dot_speaks_french(chain: KnowledgeGraph) -> None:
     dot = chain_dot(chain, "Platform", lang="fr")
     assert "détention et exposition, au 2026-11-29" in dot
-    assert 'label="héberge"' in dot and 'label="s’applique à"' in dot and 'label="Légende"' in dot
+    assert 'label="héberge"' in dot and 'label="s’applique à"' in dot and '<B>Légende</B>' in dot
 
 
 def test_dot_links_nodes_when_asked(chain: KnowledgeGraph) -> None:

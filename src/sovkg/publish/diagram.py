@@ -246,6 +246,11 @@ def _quote(text: str) -> str:
     return f'"{escaped}"'
 
 
+def _html(text: str) -> str:
+    """Text escaped for a Graphviz HTML-like label."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
 def _attrs(attrs: dict[str, str]) -> str:
     return "[" + ", ".join(f"{k}={_quote(v)}" for k, v in sorted(attrs.items())) + "]"
 
@@ -335,18 +340,13 @@ def _write(kg: object, graph: Graph, chain: _Chain, focus: Node, lang: str,
             attrs["label"] = message(kind, lang)
         lines.append(f"  {_quote(str(tail))} -> {_quote(str(head))} {_attrs(attrs)};")
     if countries:
-        lines.append("  subgraph cluster_legend {")
-        legend = {"label": message("legend", lang), "fontsize": "10", "style": "dashed", "color": "#adb5bd"}
-        lines.append(f"    graph {_attrs(legend)};")
-        for country in countries:
-            key = f"legend:{_code(graph, country)}"
-            attrs = {"label": f"[{_code(graph, country)}] {label(country, lang)}", "fillcolor": fill[country],
-                     "fontsize": "9"}
-            lines.append(f"    {_quote(key)} {_attrs(attrs)};")
-        keys = [_quote(f"legend:{_code(graph, c)}") for c in countries]
-        for first, second in itertools.pairwise(keys):
-            lines.append(f"    {first} -> {second} [style=\"invis\"];")
-        lines.append("  }")
+        rows = "".join(
+            f'<TR><TD BGCOLOR="{fill[c]}" ALIGN="LEFT">{_html(f"[{_code(graph, c)}] {label(c, lang)}")}</TD></TR>'
+            for c in countries
+        )
+        table = (f'<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="2" CELLPADDING="4">'
+                 f'<TR><TD BORDER="0"><B>{_html(message("legend", lang))}</B></TD></TR>{rows}</TABLE>')
+        lines.append(f'  "legend" [fontsize="9", label=<{table}>, shape="plaintext", style=""];')
     lines.append("}")
     return "\n".join(lines) + "\n"
 
