@@ -167,7 +167,7 @@ def _rows(pairs: Iterable[tuple[Node, dict[str, Any]]], name: Callable[[Node], s
     grouped: dict[Node, list[dict[str, Any]]] = {}
     for prop, item in pairs:
         grouped.setdefault(prop, []).append(item)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for prop, items in grouped.items():
         unique = {(i["text"], i["iri"] or "", i["note"]): i for i in items}
         rows.append({

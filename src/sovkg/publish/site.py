@@ -188,9 +188,8 @@ def write_site(kg: Any, folder: Path, *, lang: str = "en", site_url: str | None 
             current = path + ".html"
             stem = posixpath.basename(path)
             alternates = [Alternate(name, media, f"{stem}.{ext}") for ext, _, media, name in RDF_FORMATS]
-            page = entity_page(kg, str(iri), lang, href=lambda target, here=current: relative_href(here, target, known),
-                               alternates=alternates, diagram=diagrams,
-                               home=posixpath.relpath("index.html", posixpath.dirname(current)))
+            page = entity_page(kg, str(iri), lang, href=_linker(current, known), alternates=alternates,
+                               diagram=diagrams, home=posixpath.relpath("index.html", posixpath.dirname(current)))
             _write(building / current, page)
             description = describe(kg, iri)
             for ext, fmt, _, _ in RDF_FORMATS:
@@ -207,7 +206,7 @@ def write_site(kg: Any, folder: Path, *, lang: str = "en", site_url: str | None 
                        groups=[{"key": k, "entities": v} for k, v in sorted(groups.items())])
         _write(building / "index.html", index + "\n")
         _write(building / "report.html",
-               html_report(kg, lang=lang, href=lambda target: relative_href("report.html", target, known),
+               html_report(kg, lang=lang, href=_linker("report.html", known),
                            diagrams=diagrams))
         _write(building / ".htaccess", htaccess_site())
         files += 3
@@ -221,6 +220,15 @@ def write_site(kg: Any, folder: Path, *, lang: str = "en", site_url: str | None 
         shutil.rmtree(building, ignore_errors=True)
         raise
     return SiteSummary(folder=folder, pages=len(entries), files=files)
+
+
+def _linker(current: str, pages: Container[str]) -> Callable[[str], str]:
+    """The ``href`` of the page at site path ``current``."""
+
+    def href(iri: str) -> str:
+        return relative_href(current, iri, pages)
+
+    return href
 
 
 def _write(path: Path, content: str | bytes) -> None:
