@@ -1,6 +1,6 @@
 """A real browser (headless Chromium, Debian's ``chromium``) loads the HTML report and an entity page from
-``file://``, renders them (``--dump-dom``: the page's DOM after loading) and saves screenshots in the test's
-folder. Set ``SOVKG_SCREENSHOTS=DIR`` to also copy the screenshots there (``docs/screenshots/`` holds the
+``file://``, renders them (``--dump-dom``: the page's DOM after loading), saves screenshots in the test's
+folder and prints the report to PDF. Set ``SOVKG_SCREENSHOTS=DIR`` to also copy the screenshots there (``docs/screenshots/`` holds the
 ones the README shows)."""
 
 from __future__ import annotations
@@ -56,6 +56,16 @@ def test_report_in_french_renders_in_chromium(case: KnowledgeGraph, tmp_path: Pa
     assert "<h1>Exposition de données sensibles aux lois d’accès étrangères</h1>" in dom
     assert dom.count("<svg") == 2
     screenshot(page, tmp_path / "report-fr.png", tmp_path / "profile")
+
+
+def test_report_prints_to_pdf(chain: KnowledgeGraph, tmp_path: Path) -> None:
+    """The browser's print to PDF (the print CSS: A4, no table of contents) gives a PDF."""
+    page = write_html_report(chain, tmp_path / "report", lang="en")
+    pdf = tmp_path / "report.pdf"
+    run = chromium(page, tmp_path / "profile", f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    assert run.returncode == 0, run.stderr[-2000:]
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF-") and b"/Type /Page" in data
 
 
 def test_entity_page_renders_in_chromium(case: KnowledgeGraph, tmp_path: Path) -> None:

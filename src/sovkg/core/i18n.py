@@ -86,6 +86,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no_violations": ("No rule is violated.", "Aucune règle n’est violée."),
     "warnings": ("Warnings by requirement", "Avertissements par exigence"),
     "no_warnings": ("No warning.", "Aucun avertissement."),
+    "all_warnings": ("All {count} warnings", "Les {count} avertissements"),
     "requirement": ("Requirement", "Exigence"),
     "count": ("Count", "Nombre"),
     "focus": ("Concerns", "Concerne"),
