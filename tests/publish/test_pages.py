@@ -64,3 +64,11 @@ def test_minted_iris_are_the_described_iris_under_id(chain: KnowledgeGraph) -> N
     assert ID + "org/sub" in iris and ID + "source/fixture" in iris
     assert all(i.startswith(ID) for i in iris)
     assert iris == sorted(iris)
+
+
+def test_values_per_property_are_capped(chain: KnowledgeGraph) -> None:
+    """An IRI many entities point to stays one readable page: at most ``max_values`` per property, the rest counted."""
+    full = table_rows(entity_page(chain, ID + "country/XB", "en", max_values=200), "incoming")
+    capped = table_rows(entity_page(chain, ID + "country/XB", "en", max_values=1), "incoming")
+    assert ["Holding Ltd; Sub Ltd", "registered office in"] in full
+    assert ["Holding Ltd; and 1 more", "registered office in"] in capped

@@ -59,16 +59,18 @@ def entity_page(
     alternates: Sequence[Alternate] = (),
     diagram: bool = True,
     home: str | None = None,
+    max_values: int = 200,
 ) -> str:
     """The HTML page of ``iri`` in ``lang`` (``"en"`` or ``"fr"``).
 
     ``href`` maps an IRI to the link the page uses for it (default: the IRI itself); ``alternates`` are
     listed as other formats and as ``<link rel="alternate">``; ``diagram`` draws the chain of a system
-    or an organisation when Graphviz's ``dot`` is installed; ``home`` links back to an index.
+    or an organisation when Graphviz's ``dot`` is installed; ``home`` links back to an index; each
+    property lists at most ``max_values`` values (an IRI a million companies point to stays one page).
     An IRI the graph does not describe raises :class:`UnknownEntityError`.
     """
     return render("entity.html", lang=lang, **entity_context(kg, iri, lang, href=href, alternates=alternates,
-                                                              diagram=diagram, home=home)) + "\n"
+                                                              diagram=diagram, home=home, max_values=max_values)) + "\n"
 
 
 def entity_context(
@@ -80,6 +82,7 @@ def entity_context(
     alternates: Sequence[Alternate] = (),
     diagram: bool = True,
     home: str | None = None,
+    max_values: int = 200,
 ) -> dict[str, Any]:
     """What :func:`entity_page` shows, as plain values."""
     from sovkg.check.shapes import validate
@@ -134,13 +137,12 @@ def entity_context(
         return {"text": name(term), "href": href(str(term)), "iri": str(term), "note": "", "derived": derived}
 
     outgoing = _rows(
-        ((p, value(o, derived=(node, p, o) not in asserted)) for p, o in graph.predicate_objects(node)
-         if p != SOV.source),
-        name, href,
+        ((p, o, (node, p, o) not in asserted) for p, o in graph.predicate_objects(node) if p != SOV.source),
+        value, name, href, max_values,
     )
     incoming = _rows(
-        ((p, value(s, derived=(s, p, node) not in asserted)) for s, p in graph.subject_predicates(node)),
-        name, href,
+        ((p, s, (s, p, node) not in asserted) for s, p in graph.subject_predicates(node)),
+        value, name, href, max_values,
     )
     return {
         "iri": str(node),
@@ -161,19 +163,27 @@ def entity_context(
     }
 
 
-def _rows(pairs: Iterable[tuple[Node, dict[str, Any]]], name: Callable[[Node], str],
-          href: Callable[[str], str]) -> list[dict[str, Any]]:
-    """Group (property, value) pairs by property, sorted by property label then value text."""
-    grouped: dict[Node, list[dict[str, Any]]] = {}
-    for prop, item in pairs:
-        grouped.setdefault(prop, []).append(item)
+def _rows(
+    triples: Iterable[tuple[Node, Node, bool]],
+    value: Callable[..., dict[str, Any]],
+    name: Callable[[Node], str],
+    href: Callable[[str], str],
+    max_values: int,
+) -> list[dict[str, Any]]:
+    """Group (property, value, derived) by property, sorted by property label then value text; at most
+    ``max_values`` values per property (the first by IRI or text), the rest counted."""
+    grouped: dict[Node, dict[Node, bool]] = {}
+    for prop, term, derived in triples:
+        grouped.setdefault(prop, {})[term] = derived
     rows: list[dict[str, Any]] = []
-    for prop, items in grouped.items():
-        unique = {(i["text"], i["iri"] or "", i["note"]): i for i in items}
+    for prop, terms in grouped.items():
+        kept = sorted(terms, key=str)[:max_values]
+        items = [value(term, derived=terms[term]) for term in kept]
         rows.append({
             "iri": str(prop),
             "label": name(prop),
             "href": href(str(prop)),
-            "values": sorted(unique.values(), key=lambda i: (i["text"].casefold(), i["iri"] or "", i["note"])),
+            "values": sorted(items, key=lambda i: (i["text"].casefold(), i["iri"] or "", i["note"])),
+            "more": len(terms) - len(kept),
         })
     return sorted(rows, key=lambda r: (r["label"].casefold(), r["iri"]))
