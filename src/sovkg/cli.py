@@ -361,6 +361,9 @@ def _site(args: argparse.Namespace) -> int:
     summary = write_site(_build(args), Path(args.folder), lang=args.lang, site_url=args.site_url,
                          diagrams=not args.no_diagrams)
     print(f"sovkg: wrote {summary.pages} entity pages ({summary.files} files) to {summary.folder}", file=sys.stderr)
+    if args.site_url is None:
+        print("sovkg: no --site-url given, so no w3id/.htaccess (the w3id.org redirect rules need the site's address)",
+              file=sys.stderr)
     return 0
 
 
