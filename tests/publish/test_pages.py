@@ -72,3 +72,17 @@ def test_values_per_property_are_capped(chain: KnowledgeGraph) -> None:
     capped = table_rows(entity_page(chain, ID + "country/XB", "en", max_values=1), "incoming")
     assert ["Holding Ltd; Sub Ltd", "registered office in"] in full
     assert ["Holding Ltd; and 1 more", "registered office in"] in capped
+
+
+def test_no_live_link_to_a_dangerous_address(make_graph) -> None:  # type: ignore[no-untyped-def]
+    """A graph from anyone's files may carry ``javascript:`` addresses (a source's URL, an IRI): the pages and the
+    diagram show them as text, never as a link."""
+    kg = make_graph("""
+        <source/evil> a sov:Source ; dcterms:title "Evil source" ;
+            sov:url "javascript:alert(1)"^^<http://www.w3.org/2001/XMLSchema#anyURI> .
+        <org/acme> a sov:Company , <javascript:alert(2)> ; rdfs:label "Acme"@en ; sov:source <source/evil> .
+    """)
+    page = entity_page(kg, ID + "org/acme", "en")
+    assert "Evil source" in page and "<svg" in page
+    assert not [h for h in links(page) if h.lower().startswith("javascript")], links(page)
+    assert "alert(" not in "".join(links(page))

@@ -304,7 +304,9 @@ def _write(kg: object, graph: Graph, chain: _Chain, focus: Node, lang: str,
 
     def link(node: Node, attrs: dict[str, str]) -> dict[str, str]:
         if href is not None:
-            attrs["URL"] = href(str(node))
+            from sovkg.publish.templating import safe_href
+
+            attrs["URL"] = safe_href(href(str(node)))
             attrs["target"] = "_top"
         attrs["tooltip"] = str(node)
         return attrs
