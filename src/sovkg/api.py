@@ -63,10 +63,16 @@ def validate(source: Source = (), *, include_case: bool = True, as_of: dt.date |
 
 
 def explain(
-    entity: str, source: Source = (), *, include_case: bool = True, as_of: dt.date | None = None
+    entity: str,
+    source: Source = (),
+    *,
+    include_case: bool = True,
+    as_of: dt.date | None = None,
+    lang: str = "en",
 ) -> Explanation:
-    """Explain one system, organisation or law (a label, a local id or an IRI): chains, laws, rules, sources."""
-    return _explain(_graph(source, include_case=include_case, as_of=as_of), entity)
+    """Explain one system, organisation or law (a label, a local id or an IRI): chains, laws, rules, sources;
+    the text in English or French (``lang``)."""
+    return _explain(_graph(source, include_case=include_case, as_of=as_of), entity, lang=lang)
 
 
 def report(source: Source = (), *, include_case: bool = True, as_of: dt.date | None = None) -> Report:

@@ -94,6 +94,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--output", metavar="DIR", help="also write report.json, exposure.csv, validation.csv, graph.trig")
     p.add_argument("--no-cache", action="store_true", help="recompute even if a cached report matches the inputs")
     p.add_argument("--fail-on-violation", action="store_true", help="exit 1 when a rule is violated")
+    p.add_argument("--html", metavar="DIR", help="also write DIR/report.html, self-contained and printable")
+    p.add_argument("--lang", choices=("en", "fr"), default="en", help="language of the HTML report (default: en)")
     p.set_defaults(func=_report)
 
     p = sub.add_parser("exposure", parents=[common], help="systems exposed to foreign access laws, with paths")
@@ -117,7 +119,23 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("explain", parents=[common], help="explain a system, organisation or law, with sources")
     p.add_argument("entity", metavar="ENTITY", help="IRI, CURIE (kg:org/…), path (org/…) or label")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--lang", choices=("en", "fr"), default="en", help="language of the text (default: en)")
     p.set_defaults(func=_explain)
+
+    p = sub.add_parser("graph", parents=[common], help="draw the ownership and exposure chain around an entity")
+    p.add_argument("entity", metavar="ENTITY", help="a system or an organisation: IRI, CURIE, path or label")
+    p.add_argument("--format", choices=("svg", "png", "dot"), default="svg")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
+    p.add_argument("--lang", choices=("en", "fr"), default="en", help="language of the labels (default: en)")
+    p.set_defaults(func=_graph)
+
+    p = sub.add_parser("site", parents=[common], help="write the linked-data pages as a static site")
+    p.add_argument("folder", metavar="DIR", help="a new or empty folder, or a site written before (replaced whole)")
+    p.add_argument("--lang", choices=("en", "fr"), default="en", help="language of the pages (default: en)")
+    p.add_argument("--site-url", metavar="URL",
+                   help="where the site will be published; writes w3id/.htaccess redirecting w3id.org IRIs to it")
+    p.add_argument("--no-diagrams", action="store_true", help="leave the Graphviz diagrams out")
+    p.set_defaults(func=_site)
 
     p = sub.add_parser("diff", parents=[common],
                        help="what changes between two dates, or between the baseline and a scenario")
@@ -229,6 +247,15 @@ def _report(args: argparse.Namespace) -> int:
             "graph.trig": export_graph(kg, "trig"),
         })
         print(f"sovkg: wrote report.json, exposure.csv, validation.csv, graph.trig to {out}", file=sys.stderr)
+    if args.html:
+        from sovkg.publish.html_report import write_html_report
+
+        if kg is None:
+            from sovkg.derive.knowledge_graph import build
+
+            kg = build(args.data, include_case=not args.no_case, as_of=day, scenario=args.scenario)
+        path = write_html_report(kg, Path(args.html), lang=args.lang)
+        print(f"sovkg: wrote {path}", file=sys.stderr)
     if args.format == "json":
         print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
@@ -351,11 +378,37 @@ def _print_query(args: argparse.Namespace, kg: Any, query: Any, bindings: dict[s
 def _explain(args: argparse.Namespace) -> int:
     from sovkg.ask.explain import explain
 
-    result = explain(_build(args), args.entity)
+    result = explain(_build(args), args.entity, lang=args.lang)
     if args.format == "json":
         print(json.dumps(result.data, indent=2, ensure_ascii=False))
     else:
         print(result.text)
+    return 0
+
+
+def _graph(args: argparse.Namespace) -> int:
+    from sovkg.publish.diagram import chain_dot, render
+
+    content = render(chain_dot(_build(args), args.entity, lang=args.lang), args.format)
+    if args.output:
+        from sovkg.core.files import write_file
+
+        write_file(Path(args.output), content)
+    else:
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+    return 0
+
+
+def _site(args: argparse.Namespace) -> int:
+    from sovkg.publish.site import write_site
+
+    summary = write_site(_build(args), Path(args.folder), lang=args.lang, site_url=args.site_url,
+                         diagrams=not args.no_diagrams)
+    print(f"sovkg: wrote {summary.pages} entity pages ({summary.files} files) to {summary.folder}", file=sys.stderr)
+    if args.site_url is None:
+        print("sovkg: no --site-url given, so no w3id/.htaccess (the w3id.org redirect rules need the site's address)",
+              file=sys.stderr)
     return 0
 
 

@@ -1,14 +1,18 @@
-"""Fixtures of the publish tests: compare graphs by value (rdflib's Turtle writer respells decimals,
-``"0"^^xsd:decimal`` → ``0.0``)."""
+"""Fixtures of the publish tests: the small chain fixture built as of two dates, and graphs compared
+by value (rdflib's Turtle writer respells decimals, ``"0"^^xsd:decimal`` → ``0.0``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 import pytest
+from publish_helpers import CHAIN
 from rdflib import XSD, Graph, Literal
 from rdflib.term import Node
+
+from sovkg.derive.knowledge_graph import KnowledgeGraph, build
 
 
 def canonical(graph: Graph) -> Graph:
@@ -40,3 +44,15 @@ def _canonical_term(node: Node) -> Node:
 def as_values() -> Callable[[Graph], Graph]:
     """:func:`canonical`, for tests."""
     return canonical
+
+
+@pytest.fixture(scope="session")
+def chain() -> KnowledgeGraph:
+    """``tests/fixtures/derive/chain.ttl`` as of 2026-11-29 (the old owner's stake has ended)."""
+    return build([CHAIN], include_case=False, include_reference=False, as_of=dt.date(2026, 11, 29))
+
+
+@pytest.fixture(scope="session")
+def chain_2020() -> KnowledgeGraph:
+    """The same fixture as of 2020-06-01 (the old owner still holds 60 % of French Host's votes)."""
+    return build([CHAIN], include_case=False, include_reference=False, as_of=dt.date(2020, 6, 1))

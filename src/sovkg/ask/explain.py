@@ -19,6 +19,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from sovkg.core.errors import UnknownEntityError
+from sovkg.core.i18n import check_lang, level, message, relation
 from sovkg.core.namespaces import PREFIXES, SOV
 from sovkg.derive.exposure import source_ref
 
@@ -71,10 +72,20 @@ def _expand(text: str) -> URIRef | None:
     return None
 
 
-def explain(kg: Any, name: str) -> Explanation:
-    """Explain an entity of a :class:`sovkg.derive.knowledge_graph.KnowledgeGraph` (see module docstring)."""
+def explain(kg: Any, name: str, *, lang: str = "en") -> Explanation:
+    """Explain an entity of a :class:`sovkg.derive.knowledge_graph.KnowledgeGraph` (see module docstring),
+    in English or French (``lang``): labels from the graph in that language, words from
+    :mod:`sovkg.core.i18n`. The JSON (``data``) keeps the English labels whatever ``lang``."""
+    check_lang(lang)
     graph: Graph = kg.union
     node = resolve_entity(graph, name)
+
+    def m(key: str, **values: object) -> str:
+        return message(f"explain.{key}", lang, **values)
+
+    def name_of(term: Node | str | None) -> str:
+        return "" if term is None else str(kg.label(URIRef(str(term)), lang))
+
     lines: list[str] = []
     data: dict[str, Any] = {"entity": str(node), "label": kg.label(node), "as_of": kg.as_of.isoformat()}
     if (node, RDF.type, SOV.InformationSystem) in graph:
@@ -86,33 +97,30 @@ def explain(kg: Any, name: str) -> Explanation:
     else:
         kind = "resource"
     data["kind"] = kind
-    lines.append(f"{kg.label(node)} ({kind}) <{node}> — as of {kg.as_of.isoformat()}")
-    lines.extend(_facts(kg, graph, node))
+    lines.append(m("header", label=name_of(node), kind=m(f"kind.{kind}"), iri=node, date=kg.as_of.isoformat()))
+    lines.extend(_facts(kg, graph, node, lang))
 
     if kind == "organisation":
-        chain = _controller_lines(kg, graph, node)
+        chain = _controller_lines(kg, graph, node, lang)
         lines.append("")
-        lines.append("Controlled by:" if chain else "Controlled by: no controlling holder recorded.")
+        lines.append(m("controlled_by") if chain else m("controlled_by_none"))
         lines.extend(chain)
         from sovkg.derive.ownership import explain_ownership
 
-        ownership_lines, data["ownership"] = explain_ownership(graph, node)
+        ownership_lines, data["ownership"] = explain_ownership(graph, node, lang=lang)
         lines.append("")
         lines.extend(ownership_lines)
         apps = kg.applicabilities(node)
         data["laws"] = [a.to_json() for a in apps]
         lines.append("")
         if apps:
-            lines.append("Access laws that bind it:")
+            lines.append(m("laws"))
             for a in apps:
-                why = {
-                    "establishment": "it is seated in the law's jurisdiction",
-                    "service": "it offers services to persons in the law's jurisdiction",
-                    "control": f"it is controlled by {a.via_label}, which the law binds",
-                }.get(a.basis, a.basis)
-                lines.append(f"  • {a.law_label}: {why}.")
+                why = m(f"why.{a.basis}", via=name_of(a.via)) if a.basis in ("establishment", "service", "control") \
+                    else a.basis
+                lines.append(f"  • {name_of(a.law)}: {why}.")
         else:
-            lines.append("Access laws that bind it: none found.")
+            lines.append(m("laws_none"))
 
     findings = [
         f for f in kg.findings if kind != "law" and (f.system == str(node) or any(p.iri == str(node) for p in f.path))
@@ -122,18 +130,18 @@ def explain(kg: Any, name: str) -> Explanation:
     data["findings"] = [f.to_json() for f in findings]
     lines.append("")
     if findings:
-        lines.append("Exposure findings:")
+        lines.append(m("findings"))
         for f in findings:
-            lines.append(f"  • {f.system_label} is exposed to {f.law_label} at level {f.level}:")
+            lines.append(m("finding", system=name_of(f.system), law=name_of(f.law), level=level(f.level, lang)))
             for step in f.evidence[1:]:
-                conf = f" [{step.confidence} confidence]" if step.confidence else ""
-                lines.append(f"      {step.relation} {step.label}{conf}")
+                conf = m("confidence", confidence=_confidence(kg, step.confidence, lang)) if step.confidence else ""
+                lines.append(f"      {_relation(kg, step.relation, lang)} {name_of(step.iri)}{conf}")
                 for s in step.sources:
                     where = f" <{s.url}>" if s.url else ""
                     date = f", {s.date}" if s.date else ""
-                    lines.append(f"          source: {s.title}{date}{where}")
+                    lines.append(f"          {m('source')}: {s.title}{date}{where}")
     else:
-        lines.append("Exposure findings: none.")
+        lines.append(m("findings_none"))
 
     from sovkg.check.shapes import validate
 
@@ -143,63 +151,90 @@ def explain(kg: Any, name: str) -> Explanation:
     data["validation"] = [r for r in report.to_json()["results"] if r["focus"] in related]
     lines.append("")
     if results:
-        lines.append("Rules:")
+        lines.append(m("rules"))
         for r in results:
-            req = kg.label(URIRef(r.requirement)) if r.requirement else "(no requirement)"
-            lines.append(f"  • {r.severity.upper()} — {req}: {r.message}")
+            req = name_of(r.requirement) if r.requirement else m("no_requirement")
+            severity = message(f"severity.{r.severity}", lang).upper() if lang != "en" else r.severity.upper()
+            lines.append(f"  • {severity} — {req}: {r.message}")
     else:
-        lines.append("Rules: no violation or warning concerns it.")
+        lines.append(m("rules_none"))
     text = "\n".join(lines)
     return Explanation(entity=str(node), label=kg.label(node), kind=kind, text=text, data=data)
 
 
-def _facts(kg: Any, graph: Graph, node: Node) -> Iterable[str]:
+def _confidence(kg: Any, english: str, lang: str) -> str:
+    """A confidence level's label (given in English) in ``lang``."""
+    if lang == "en":
+        return english
+    for level_node in kg.union.subjects(RDF.type, SOV.ConfidenceLevel):
+        if kg.label(level_node) == english:
+            return str(kg.label(level_node, lang))
+    return english
+
+
+def _relation(kg: Any, text: str | None, lang: str) -> str:
+    """An evidence relation (written in English by the derivation) in ``lang``."""
+    if lang == "en" or not text:
+        return text or ""
+    if text.startswith("bound by (") and text.endswith(")"):
+        inner = text[len("bound by ("):-1]
+        for criterion in kg.union.subjects(RDF.type, SOV.ReachCriterion):
+            if kg.label(criterion) == inner:
+                inner = str(kg.label(criterion, lang))
+                break
+        return f"{relation('bound by', lang)} ({inner})"
+    return relation(text, lang)
+
+
+def _facts(kg: Any, graph: Graph, node: Node, lang: str = "en") -> Iterable[str]:
     seats = [
-        (SOV.registeredOffice, "registered office"),
-        (SOV.centralAdministration, "central administration"),
-        (SOV.principalEstablishment, "principal establishment"),
-        (SOV.residentIn, "resident in"),
+        (SOV.registeredOffice, "registered_office"),
+        (SOV.centralAdministration, "central_administration"),
+        (SOV.principalEstablishment, "principal_establishment"),
+        (SOV.residentIn, "resident_in"),
     ]
-    for prop, name in seats:
+    for prop, key in seats:
         for country in graph.objects(node, prop):
-            yield f"  {name}: {kg.label(country)}"
+            yield f"  {message('explain.' + key, lang)}: {kg.label(country, lang)}"
     for controller in graph.objects(node, SOV.controller):
-        yield f"  controller: {kg.label(controller)}"
+        yield f"  {message('explain.controller', lang)}: {kg.label(controller, lang)}"
     for category in graph.objects(node, SOV.holdsData):
-        yield f"  holds: {kg.label(category)}"
+        yield f"  {message('explain.holds', lang)}: {kg.label(category, lang)}"
     if graph.value(node, SOV.particularlySensitive) == Literal(True):
-        yield "  particularly sensitive data (loi SREN art. 31)"
+        yield f"  {message('explain.sensitive', lang)}"
     for arrangement in sorted(graph.subjects(SOV.hostedSystem, node), key=str):
         state = (
-            "in effect"
+            "in_effect"
             if (arrangement, SOV.inEffect, Literal(True)) in graph
-            else ("planned" if graph.value(arrangement, SOV.planned) == Literal(True) else "not in effect")
+            else ("planned" if graph.value(arrangement, SOV.planned) == Literal(True) else "not_in_effect")
         )
         provider = graph.value(arrangement, SOV.provider)
-        period = _period(graph, arrangement)
-        yield f"  hosted by {kg.label(provider)} ({state}{period})"
-        yield from _sources(graph, arrangement, indent="      ")
-    yield from _sources(graph, node, indent="  ")
+        period = _period(graph, arrangement, lang)
+        yield "  " + message("explain.hosted_by", lang, provider=kg.label(provider, lang),
+                             state=message(f"explain.{state}", lang), period=period)
+        yield from _sources(kg, graph, arrangement, indent="      ", lang=lang)
+    yield from _sources(kg, graph, node, indent="  ", lang=lang)
 
 
-def _period(graph: Graph, node: Node) -> str:
+def _period(graph: Graph, node: Node, lang: str = "en") -> str:
     start, end = graph.value(node, SOV.validFrom), graph.value(node, SOV.validUntil)
     if start is None and end is None:
         return ""
-    return f", {start or '?'} → {end or 'open'}"
+    return f", {start or '?'} → {end or message('explain.open', lang)}"
 
 
-def _sources(graph: Graph, node: Node, *, indent: str) -> Iterable[str]:
+def _sources(kg: Any, graph: Graph, node: Node, *, indent: str, lang: str = "en") -> Iterable[str]:
     confidence = graph.value(node, SOV.confidence)
     for source in sorted(graph.objects(node, SOV.source), key=str):
         s = source_ref(graph, source)
-        conf = f" [{graph.value(confidence, RDFS.label) or ''} confidence]" if confidence is not None else ""
+        conf = message("explain.confidence", lang, confidence=kg.label(confidence, lang)) \
+            if confidence is not None else ""
         where = f" <{s.url}>" if s.url else ""
-        yield f"{indent}source: {s.title}{', ' + s.date if s.date else ''}{where}{conf}"
+        yield f"{indent}{message('explain.source', lang)}: {s.title}{', ' + s.date if s.date else ''}{where}{conf}"
 
 
 def _controller_lines(
-    kg: Any, graph: Graph, node: Node, depth: int = 1, seen: frozenset[Node] = frozenset()
+    kg: Any, graph: Graph, node: Node, lang: str = "en", depth: int = 1, seen: frozenset[Node] = frozenset()
 ) -> list[str]:
     lines: list[str] = []
     for stake in sorted(graph.subjects(SOV.held, node), key=str):
@@ -208,17 +243,18 @@ def _controller_lines(
         holder = graph.value(stake, SOV.holder)
         if holder is None or holder in seen:
             continue
-        effect = "" if (stake, SOV.inEffect, Literal(True)) in graph else " (not in effect)"
+        effect = "" if (stake, SOV.inEffect, Literal(True)) in graph else message("explain.stake_not_in_effect", lang)
         share = []
-        for prop, name in ((SOV.capitalPercent, "capital"), (SOV.votingPercent, "votes")):
+        for prop, key in ((SOV.capitalPercent, "explain.of_capital"), (SOV.votingPercent, "explain.of_votes")):
             value = graph.value(stake, prop)
             if value is not None:
                 approx = "~" if graph.value(stake, SOV.approximate) == Literal(True) else ""
-                share.append(f"{approx}{value} % of {name}")
+                share.append(f"{approx}{value} % {message(key, lang)}")
         controls = (holder, SOV.directlyControls, node) in graph
-        what = ", ".join(share) if share else "share unknown"
-        lines.append(f"{'  ' * depth}• {kg.label(holder)} — {what}{' — controls' if controls else ''}{effect}")
-        lines.extend(_sources(graph, stake, indent="  " * (depth + 2)))
+        what = ", ".join(share) if share else message("stake_unknown", lang)
+        marker = message("explain.controls", lang) if controls else ""
+        lines.append(f"{'  ' * depth}• {kg.label(holder, lang)} — {what}{marker}{effect}")
+        lines.extend(_sources(kg, graph, stake, indent="  " * (depth + 2), lang=lang))
         if controls:
-            lines.extend(_controller_lines(kg, graph, holder, depth + 1, seen | {node}))
+            lines.extend(_controller_lines(kg, graph, holder, lang, depth + 1, seen | {node}))
     return lines

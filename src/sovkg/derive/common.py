@@ -127,16 +127,29 @@ def _tail(node: Node) -> str:
     return "h" + hashlib.sha1(text.encode()).hexdigest()[:16]
 
 
-def label(graph: Graph, node: Node | None) -> str:
-    """The English label of a node (else any label, else its IRI; empty for None)."""
+def label(graph: Graph, node: Node | None, lang: str = "en") -> str:
+    """The label of a node in ``lang`` (else the English or untagged one, else any label, else its IRI;
+    empty for None).
+
+    >>> g = Graph()
+    >>> _ = g.add((KG["law/x"], RDFS.label, Literal("X Act", lang="en")))
+    >>> _ = g.add((KG["law/x"], RDFS.label, Literal("loi X", lang="fr")))
+    >>> label(g, KG["law/x"]), label(g, KG["law/x"], "fr"), label(g, KG["law/x"], "de")
+    ('X Act', 'loi X', 'X Act')
+    """
     if node is None:
         return ""
+    english: str | None = None
     fallback: str | None = None
     for value in graph.objects(node, RDFS.label):
         if isinstance(value, Literal):
-            if value.language in (None, "en"):
+            if value.language == lang:
                 return str(value)
+            if value.language in (None, "en"):
+                english = english or str(value)
             fallback = fallback or str(value)
+    if english is not None:
+        return english
     for value in graph.objects(node, SKOS.prefLabel):
         return str(value)
     return fallback or str(node)

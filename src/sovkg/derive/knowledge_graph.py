@@ -82,9 +82,9 @@ class KnowledgeGraph:
         """Which access laws bind which entities (or one entity), and why."""
         return read_applicabilities(self.union, entity)
 
-    def label(self, node: Node) -> str:
-        """The English label of a node."""
-        return label(self.union, node)
+    def label(self, node: Node, lang: str = "en") -> str:
+        """The label of a node in ``lang`` (default English; falls back to English, then any label)."""
+        return label(self.union, node, lang)
 
     def cache_key(self, purpose: str) -> str:
         """A key that changes with any input file, sovkg's code, the date or the purpose."""

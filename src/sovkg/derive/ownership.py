@@ -88,6 +88,7 @@ from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from sovkg.core.errors import SovkgInputError
+from sovkg.core.i18n import message
 from sovkg.core.namespaces import KG, SOV
 from sovkg.derive.common import Rule, as_number, derived_iri, in_effect, instances, label
 
@@ -1194,32 +1195,32 @@ def _read_share(graph: Graph, node: Node, low_p: URIRef, high_p: URIRef) -> Shar
     return Share(low, high if high is not None else low, graph.value(node, SOV.includesUnknown) == Literal(True))
 
 
-def _figure_text(capital: Share | None, voting: Share | None) -> str:
+def _figure_text(capital: Share | None, voting: Share | None, lang: str = "en") -> str:
     parts = []
-    for share, what in ((capital, "of the capital"), (voting, "of the voting rights")):
+    for share, what in ((capital, "ownership.of_capital"), (voting, "ownership.of_votes")):
         if share is not None:
-            parts.append(_range(share) + " " + what)
-    text = "; ".join(parts) or "share unknown"
+            parts.append(_range(share) + " " + message(what, lang))
+    text = "; ".join(parts) or message("ownership.share_unknown", lang)
     if (capital and capital.includes_unknown) or (voting and voting.includes_unknown):
-        text += " (includes shares that are not known)"
+        text += message("ownership.includes_unknown", lang)
     return text
 
 
 def explain_ownership(
-    graph: Graph, held: Node, *, holders: int = 10, paths: int = 3,
+    graph: Graph, held: Node, *, holders: int = 10, paths: int = 3, lang: str = "en",
 ) -> tuple[list[str], dict[str, object]]:
     """Lines and JSON for ``sovkg explain``: who holds ``held`` effectively, through which chains.
 
     Reads the derived ``sov:EffectiveOwnership`` and ``sov:JurisdictionOwnership`` nodes of
     ``held`` (strongest holders first, at most ``holders``) and lists, for each holder, its
     strongest chains of in-effect stakes (at most ``paths``) with the product of their capital
-    shares.
+    shares. ``lang`` (``en``, ``fr``) is the language of the lines; the JSON keeps English labels.
     """
     owned = [n for n in graph.subjects(SOV.held, held) if (n, RDF.type, SOV.EffectiveOwnership) in graph]
     scoped = [n for n in graph.subjects(SOV.held, held) if (n, RDF.type, SOV.JurisdictionOwnership) in graph]
     data: dict[str, object] = {"holders": [], "jurisdictions": []}
     if not owned:
-        return ["Effective ownership: none derived (no stake held in it is in effect)."], data
+        return [message("ownership.none", lang)], data
     rows = []
     for node in owned:
         holder = graph.value(node, SOV.holder)
@@ -1228,21 +1229,24 @@ def explain_ownership(
         rows.append((holder, node, capital, voting))
     rows.sort(key=lambda r: (-(r[2].high if r[2] else 0.0), -(r[2].low if r[2] else 0.0), label(graph, r[0])))
     chains = OwnershipGraph(stake_edges(graph, "capital"))
-    lines = ["Effective ownership (direct and through chains of stakes):"]
+    lines = [message("ownership.title", lang)]
     listed: list[dict[str, object]] = []
     for holder, node, capital, voting in rows[:holders]:
-        name = f"{label(graph, holder)} itself (circular holding)" if holder == held else label(graph, holder)
-        lines.append(f"  • {name} — {_figure_text(capital, voting)}")
+        name = label(graph, holder, lang)
+        if holder == held:
+            name = message("ownership.itself", lang, name=name)
+        lines.append(f"  • {name} — {_figure_text(capital, voting, lang)}")
         found = chains.paths(str(holder), str(held), limit=paths)
         for chain, product in found:
-            steps = " → ".join(label(graph, URIRef(step)) for step in chain)
-            figure = "share unknown" if product is None else _range(Share(product, product, False))
+            steps = " → ".join(label(graph, URIRef(step), lang) for step in chain)
+            figure = (message("ownership.share_unknown", lang) if product is None
+                      else _range(Share(product, product, False)))
             lines.append(f"      {steps}: {figure}")
         products = [product for _, product in found]
         if capital is not None and len(found) < paths and None not in products:
             rest = capital.low - sum(p for p in products if p is not None)
             if rest > 0.005:
-                lines.append(f"      + {_range(Share(rest, rest, False))} from going round the cross-holdings")
+                lines.append(f"      + {_range(Share(rest, rest, False))} {message('ownership.round', lang)}")
         listed.append({
             "holder": str(holder), "holder_label": label(graph, holder), "node": str(node),
             "capital": None if capital is None else {"low": capital.low, "high": capital.high},
@@ -1251,16 +1255,16 @@ def explain_ownership(
             "chains": [{"path": list(chain), "capital_percent": product} for chain, product in found],
         })
     if len(rows) > holders:
-        lines.append(f"  … and {len(rows) - holders} more (sov:EffectiveOwnership nodes in SPARQL)")
+        lines.append(message("ownership.more", lang, count=len(rows) - holders))
     data["holders"] = listed
     if scoped:
-        lines.append("By the holders' jurisdiction (each holder counted once, through holders outside the group):")
+        lines.append(message("ownership.by_jurisdiction", lang))
         for node in sorted(scoped, key=lambda n: (graph.value(n, SOV.holderScope) != NON_EU_SCOPE,
                                                   label(graph, graph.value(n, SOV.holderScope)))):
             scope = graph.value(node, SOV.holderScope)
             capital = _read_share(graph, node, SOV.capitalPercent, SOV.capitalPercentMax)
             voting = _read_share(graph, node, SOV.votingPercent, SOV.votingPercentMax)
-            lines.append(f"  • {label(graph, scope)} — {_figure_text(capital, voting)}")
+            lines.append(f"  • {label(graph, scope, lang)} — {_figure_text(capital, voting, lang)}")
             data["jurisdictions"].append({  # type: ignore[attr-defined]
                 "scope": str(scope), "scope_label": label(graph, scope), "node": str(node),
                 "capital": None if capital is None else {"low": capital.low, "high": capital.high},
