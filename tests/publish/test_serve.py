@@ -385,7 +385,7 @@ def test_malformed_query(server: str) -> None:
      'xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">\n'
      '<rdf:Description rdf:about="https://w3id.org/sovkg/id/org/x"><rdfs:label>&ext;</rdfs:label>'
      "</rdf:Description>\n</rdf:RDF>\n",
-     "XML entity declarations are refused"),
+     "refers to an external file or address, which sovkg never reads"),
 ])
 def test_data_that_asks_for_the_network_is_refused(tmp_path: Path, listener: Listener, name: str, content: str,
                                                     message: str) -> None:
