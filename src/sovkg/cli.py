@@ -276,6 +276,10 @@ def _query(args: argparse.Namespace) -> int:
             print(f"{spec.name}{names}: {spec.question}")
         return 0
     spec = find_query(args.name)
+    if args.timeout is not None:
+        from sovkg.core.watchdog import checked_timeout
+
+        checked_timeout(args.timeout)
     params: list[tuple[str, str]] = []
     for item in args.param:
         name, sep, value = item.partition("=")

@@ -324,9 +324,15 @@ def run_query(
     with warnings.catch_warnings():
         # rdflib 7 warns about its own use of Dataset.default_context when querying a dataset
         warnings.simplefilter("ignore", DeprecationWarning)
-        result = target.query(prepared.algebra, initBindings={Variable(k): v for k, v in values.items()})
-        if result.type == "SELECT":
-            result.bindings  # noqa: B018 - evaluate now (and while the warnings are silenced)
+        try:
+            result = target.query(prepared.algebra, initBindings={Variable(k): v for k, v in values.items()})
+            if result.type == "SELECT":
+                result.bindings  # noqa: B018 - evaluate now (and while the warnings are silenced)
+        except Exception as error:
+            if not prepared.services:
+                raise
+            raise SovkgInputError(f"{spec.path}: a SERVICE call failed ({', '.join(prepared.services)}): "
+                                  f"{type(error).__name__}: {error}") from None
         return result
 
 

@@ -87,7 +87,7 @@ def prepare(
         raise SovkgInputError(f"{where}: the query is not valid SPARQL ({error})") from None
     nodes = list(_walk(parsed))
     form = next((_FORMS[n.name] for n in nodes if n.name in _FORMS), "SELECT")
-    services = [_term_text(n.get("term")) for n in nodes if n.name == "ServiceGraphPattern"]
+    services = [_term_text(n["term"]) for n in nodes if n.name == "ServiceGraphPattern"]
     if services and not allow_service:
         raise SovkgInputError(
             f"{where}: SERVICE {services[0]} would send the query to a remote endpoint: refused "
@@ -95,8 +95,9 @@ def prepare(
     clauses = [n for n in nodes if n.name == "DatasetClause"]
     known = set(graph_names or ())
     for clause in clauses:
-        term = clause.get("default") if clause.get("default") is not None else clause.get("named")
-        keyword = "FROM" if clause.get("default") is not None else "FROM NAMED"
+        default = "default" in clause  # CompValue.get answers a missing key with the key's name
+        term = clause["default"] if default else clause["named"]
+        keyword = "FROM" if default else "FROM NAMED"
         if str(term) not in known:
             raise SovkgInputError(
                 f"{where}: {keyword} {_term_text(term)} is not a graph of the loaded dataset, and sovkg does not fetch "

@@ -26,7 +26,7 @@ from typing import Any
 
 from sovkg.core.errors import SovkgInputError
 
-__all__ = ["DEFAULT_TIMEOUT", "time_limit"]
+__all__ = ["DEFAULT_TIMEOUT", "checked_timeout", "time_limit"]
 
 DEFAULT_TIMEOUT = 60.0
 """Seconds a query may run from the command line unless ``--timeout`` says otherwise."""
@@ -34,9 +34,14 @@ DEFAULT_TIMEOUT = 60.0
 
 def time_limit(seconds: float, message: str) -> Any:
     """A context manager that ends the process (exit 2, ``message`` on stderr) after ``seconds``."""
+    return _limit(checked_timeout(seconds), message)
+
+
+def checked_timeout(seconds: float) -> float:
+    """``seconds`` if it is a positive finite number, else a :class:`SovkgInputError`."""
     if not math.isfinite(seconds) or seconds <= 0:
         raise SovkgInputError(f"--timeout {seconds:g}: give a positive number of seconds")
-    return _limit(seconds, message)
+    return seconds
 
 
 @contextmanager
