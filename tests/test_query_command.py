@@ -10,6 +10,7 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from rdflib import Graph, URIRef
@@ -104,7 +105,7 @@ def test_table_counts_rows_in_good_english() -> None:
 class _Endpoint(BaseHTTPRequestHandler):
     """A SPARQL endpoint that answers one row, and counts the requests it gets."""
 
-    requests: list[str] = []
+    requests: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
         type(self).requests.append(self.path)

@@ -128,9 +128,11 @@ def _as_of(args: argparse.Namespace) -> dt.date:
 
 
 def _build(args: argparse.Namespace) -> Any:
+    from sovkg.core.progress import progress
     from sovkg.derive.knowledge_graph import build
 
-    kg = build(args.data, include_case=not args.no_case, as_of=_as_of(args), scenario=args.scenario)
+    with progress("Loading and deriving the graph"):
+        kg = build(args.data, include_case=not args.no_case, as_of=_as_of(args), scenario=args.scenario)
     if kg.scenario is not None:
         from sovkg.load.scenario import banner
 
@@ -156,11 +158,13 @@ def _report_data(args: argparse.Namespace, day: dt.date, scenario: str | None) -
     data = None if args.no_cache else cache.load(key)
     kg = None
     if data is None:
+        from sovkg.core.progress import progress
         from sovkg.derive.knowledge_graph import build
         from sovkg.publish.report import build_report
 
-        kg = build(args.data, include_case=not args.no_case, as_of=day, scenario=scenario)
-        data = dict(build_report(kg, case_included=not args.no_case, user_inputs=list(args.data)).data)
+        with progress(f"Building the report as of {day.isoformat()}"):
+            kg = build(args.data, include_case=not args.no_case, as_of=day, scenario=scenario)
+            data = dict(build_report(kg, case_included=not args.no_case, user_inputs=list(args.data)).data)
         data["scenario"] = kg.scenario.to_json() if kg.scenario else None
         cache.store(key, data)
     return data, kg
@@ -248,8 +252,10 @@ def _validate(args: argparse.Namespace) -> int:
 
     kg = _build(args)
     from sovkg.check.shapes import validate
+    from sovkg.core.progress import progress
 
-    report = validate(kg)
+    with progress("Checking the rules"):
+        report = validate(kg)
     data = report.to_json()
     for result in data["results"]:
         requirement = result.get("requirement")
@@ -259,9 +265,12 @@ def _validate(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         sys.stdout.write(validation_csv(data["results"]))
     else:
+        from sovkg.core.tables import plural
+
         violations = sum(1 for r in data["results"] if r["severity"] == "Violation")
-        print(f"{'Conforms' if data['conforms'] else 'Does not conform'}: {violations} violations, "
-              f"{len(data['results']) - violations} warnings or notes (as of {kg.as_of.isoformat()}).")
+        others = len(data["results"]) - violations
+        print(f"{'Conforms' if data['conforms'] else 'Does not conform'}: {plural(violations, 'violation')}, "
+              f"{plural(others, 'warning or note', 'warnings or notes')} (as of {kg.as_of.isoformat()}).")
         for r in data["results"]:
             print(f"  {r['severity'].upper():9} {r['focus_label']} — {r['requirement_label'] or '-'}: {r['message']}")
     return 0 if data["conforms"] else 1
@@ -296,6 +305,7 @@ def _query(args: argparse.Namespace) -> int:
 def _print_query(args: argparse.Namespace, kg: Any, query: Any, bindings: dict[str, Any]) -> int:
     """Run a query (a QuerySpec or a shipped query's name) within its time limit; print it in ``args.format``."""
     from sovkg.ask.queries import find_query, run_query
+    from sovkg.core.progress import progress
     from sovkg.core.watchdog import DEFAULT_TIMEOUT, time_limit
     from sovkg.publish.query_results import print_result
 
@@ -304,7 +314,7 @@ def _print_query(args: argparse.Namespace, kg: Any, query: Any, bindings: dict[s
     message = (f"query {spec.name} did not finish within {seconds:g} s: stopped (--timeout {seconds:g}); a query "
                "whose patterns share no variable multiplies their rows (a cartesian product): join them, "
                "or raise --timeout")
-    with time_limit(seconds, message):
+    with time_limit(seconds, message), progress(f"Running {spec.name}"):
         result = run_query(kg.union, spec, bindings, named_graphs=kg.dataset,
                            allow_service=getattr(args, "allow_remote", False))
     print_result(result, args.format, where=spec.name)

@@ -94,7 +94,7 @@ def test_a_graph_query_reads_the_named_graphs_and_the_default_graph_stays_the_un
 
 def test_a_graph_query_on_a_plain_graph_is_an_input_error() -> None:
     spec = QuerySpec.from_text("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", name="graphs")
-    with pytest.raises(SovkgInputError, match="graphs.rq: GRAPH and FROM read named graphs"):
+    with pytest.raises(SovkgInputError, match=r"graphs\.rq: GRAPH and FROM read named graphs"):
         run_query(Graph(), spec)
     assert result_rows(run_query(Dataset(), spec)) == []
 
