@@ -22,8 +22,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 
 def cache_dir() -> Path:
     """Where cached reports live: ``$SOVKG_CACHE_DIR``, else the user's cache folder for sovkg as
@@ -32,6 +30,8 @@ def cache_dir() -> Path:
     explicit = os.environ.get("SOVKG_CACHE_DIR")
     if explicit:
         return Path(explicit)
+    import platformdirs
+
     return Path(platformdirs.user_cache_dir("sovkg", appauthor=False))
 
 

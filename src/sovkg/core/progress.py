@@ -16,9 +16,10 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.status import Status
+if TYPE_CHECKING:
+    from rich.console import Console
 
 __all__ = ["progress"]
 
@@ -34,10 +35,14 @@ def progress(description: str, *, delay: float = 1.0, console: Console | None = 
         if not interactive:
             yield
             return
+        from rich.console import Console
+
         console = Console(stderr=True)
     if not console.is_terminal:
         yield
         return
+    from rich.status import Status
+
     status = Status(f"{description}…", console=console, spinner="dots")
     lock = threading.Lock()
     shown = False

@@ -23,10 +23,6 @@ import shutil
 import sys
 from collections.abc import Sequence
 
-from rich import box
-from rich.console import Console
-from rich.table import Table
-
 __all__ = ["plural", "render_table", "terminal_width"]
 
 _UNLIMITED = 100_000
@@ -47,6 +43,10 @@ def render_table(columns: Sequence[str], rows: Sequence[Sequence[str]], *, width
     """The table as text; ``width`` (default: the terminal's, else unlimited) bounds each line."""
     if not columns:
         return ""
+    from rich import box  # imported here: a cached report prints without loading rich unless it has a table
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1, 0, 1),
                   collapse_padding=True, header_style="", expand=False)
     for name in columns:
