@@ -14,9 +14,12 @@ query's projection, so that the same file runs unchanged on rdflib (``initBindin
 (``substitutions``) and other stores. An unbound parameter means "for every value". User values
 are parsed by :func:`parse_binding` and bound, never pasted into the query text.
 
-Queries run on the union of all graphs (asserted and inferred): pass ``kg.union`` to
-:func:`run_query`, or an Oxigraph store made by :func:`sovkg.store.oxigraph.to_oxigraph` to
-:func:`run_query_oxigraph`. :func:`result_rows` turns either engine's answer into the same plain
+Queries run on the union of all graphs (asserted and inferred) as their default graph: pass
+``kg.union`` to :func:`run_query` (and ``named_graphs=kg.dataset`` so that ``GRAPH ?g { … }`` reads
+the named graphs, one per input file plus ``inferred``), or an Oxigraph store made by
+:func:`sovkg.store.oxigraph.to_oxigraph` to :func:`run_query_oxigraph`. Every query is checked
+before it runs (:mod:`sovkg.ask.query_guard`): no ``SERVICE`` unless allowed, no ``LOAD``, no update,
+no ``FROM`` of a graph that is not loaded. :func:`result_rows` turns either engine's answer into the same plain
 rows, and :func:`to_sparql_json` into W3C SPARQL 1.1 JSON results.
 
 >>> from rdflib import Graph
