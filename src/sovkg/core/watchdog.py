@@ -48,6 +48,8 @@ def checked_timeout(seconds: float) -> float:
 def _limit(seconds: float, message: str) -> Iterator[None]:
     def expire() -> None:
         try:
+            if sys.stderr.isatty():  # a progress line may be drawn, with the cursor hidden: clear it
+                sys.stderr.write("\r\x1b[2K\x1b[?25h")
             sys.stderr.write(f"sovkg: error: {message}\n")
             sys.stderr.flush()
         finally:
