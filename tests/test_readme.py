@@ -40,3 +40,17 @@ def test_quick_start_is_two_commands_and_ci_runs_the_test_command():
     ]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert commands[1] in ci.splitlines()
+
+
+def test_generated_figures_are_current():
+    """The counts and benchmark figures come from the files (``tools/update_readme.py``), not typed by hand."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("update_readme", ROOT / "tools" / "update_readme.py")
+    assert spec is not None and spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    names = re.findall(r"<!-- ([a-z-]+) -->", README)
+    assert {"cq-count", "bench-report", "bench-ownership"} <= set(names)
+    assert tool.fill_regions(README) == README
+    assert f"<!-- cq-count -->{len(list((ROOT / 'queries' / 'cq').glob('*.rq')))}<!-- /cq-count -->" in README

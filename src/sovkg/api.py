@@ -89,13 +89,18 @@ def query(
     include_case: bool = True,
     as_of: dt.date | None = None,
 ) -> list[dict[str, str | None]]:
-    """Run a shipped competency question (or any ``.rq`` file) and return its rows as plain strings."""
-    from sovkg.ask.queries import find_query, parse_binding, result_rows, run_query
+    """Run a shipped competency question (or any ``.rq`` SELECT file) and return its rows as plain strings.
+
+    A binding's value is an IRI, a CURIE, a date, or an entity's local id, path or label (as ``explain``
+    takes it); ``GRAPH`` patterns read the named graphs of the dataset.
+    """
+    from sovkg.ask.entities import resolve_binding
+    from sovkg.ask.queries import find_query, result_rows, run_query
 
     kg = _graph(source, include_case=include_case, as_of=as_of)
     spec = find_query(name)
-    bound = {key: parse_binding(value) for key, value in (bindings or {}).items()}
-    return result_rows(run_query(kg.union, spec, bound))
+    bound = {key: resolve_binding(kg.union, value) for key, value in (bindings or {}).items()}
+    return result_rows(run_query(kg.union, spec, bound, named_graphs=kg.dataset))
 
 
 def export(

@@ -111,9 +111,17 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("query", parents=[common], help="run a competency question or a .rq file")
     p.add_argument("name", nargs="?", metavar="NAME|FILE", help="e.g. CQ01, or path/to/query.rq")
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                   help="bind a parameter to an IRI or CURIE (repeatable), e.g. law=kg:law/us-cloud-act")
+                   help="bind a parameter to an IRI, CURIE, local id, label or date (repeatable), "
+                        "e.g. law=kg:law/us-cloud-act or system=dpi")
     p.add_argument("--list", action="store_true", help="list the shipped questions")
-    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--format", choices=("table", "json", "csv", "ttl", "nt", "jsonld"), default=None,
+                   help="table, json (SPARQL JSON) or csv for SELECT and ASK (default: table); "
+                        "ttl, nt or jsonld for CONSTRUCT and DESCRIBE (default: ttl)")
+    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                   help="stop the query after this many seconds, exit 2 (default: 60; building the graph "
+                        "is not counted)")
+    p.add_argument("--allow-remote", action="store_true",
+                   help="allow SERVICE calls to remote SPARQL endpoints (refused by default)")
     p.set_defaults(func=_query)
 
     p = sub.add_parser("explain", parents=[common], help="explain a system, organisation or law, with sources")
@@ -187,9 +195,11 @@ def _as_of(args: argparse.Namespace) -> dt.date:
 
 
 def _build(args: argparse.Namespace) -> Any:
+    from sovkg.core.progress import progress
     from sovkg.derive.knowledge_graph import build
 
-    kg = build(args.data, include_case=not args.no_case, as_of=_as_of(args), scenario=args.scenario)
+    with progress("Loading and deriving the graph"):
+        kg = build(args.data, include_case=not args.no_case, as_of=_as_of(args), scenario=args.scenario)
     if kg.scenario is not None:
         from sovkg.load.scenario import banner
 
@@ -215,11 +225,13 @@ def _report_data(args: argparse.Namespace, day: dt.date, scenario: str | None) -
     data = None if args.no_cache else cache.load(key)
     kg = None
     if data is None:
+        from sovkg.core.progress import progress
         from sovkg.derive.knowledge_graph import build
         from sovkg.publish.report import build_report
 
-        kg = build(args.data, include_case=not args.no_case, as_of=day, scenario=scenario)
-        data = dict(build_report(kg, case_included=not args.no_case, user_inputs=list(args.data)).data)
+        with progress(f"Building the report as of {day.isoformat()}"):
+            kg = build(args.data, include_case=not args.no_case, as_of=day, scenario=scenario)
+            data = dict(build_report(kg, case_included=not args.no_case, user_inputs=list(args.data)).data)
         data["scenario"] = kg.scenario.to_json() if kg.scenario else None
         cache.store(key, data)
     return data, kg
@@ -317,8 +329,10 @@ def _validate(args: argparse.Namespace) -> int:
 
     kg = _build(args)
     from sovkg.check.shapes import validate
+    from sovkg.core.progress import progress
 
-    report = validate(kg)
+    with progress("Checking the rules"):
+        report = validate(kg)
     data = report.to_json()
     for result in data["results"]:
         requirement = result.get("requirement")
@@ -328,50 +342,59 @@ def _validate(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         sys.stdout.write(validation_csv(data["results"]))
     else:
+        from sovkg.core.tables import plural
+
         violations = sum(1 for r in data["results"] if r["severity"] == "Violation")
-        print(f"{'Conforms' if data['conforms'] else 'Does not conform'}: {violations} violations, "
-              f"{len(data['results']) - violations} warnings or notes (as of {kg.as_of.isoformat()}).")
+        others = len(data["results"]) - violations
+        print(f"{'Conforms' if data['conforms'] else 'Does not conform'}: {plural(violations, 'violation')}, "
+              f"{plural(others, 'warning or note', 'warnings or notes')} (as of {kg.as_of.isoformat()}).")
         for r in data["results"]:
             print(f"  {r['severity'].upper():9} {r['focus_label']} — {r['requirement_label'] or '-'}: {r['message']}")
     return 0 if data["conforms"] else 1
 
 
 def _query(args: argparse.Namespace) -> int:
-    from sovkg.ask.queries import find_query, list_queries, parse_binding
+    from sovkg.ask.queries import find_query, list_queries
 
     if args.list or not args.name:
         for spec in list_queries("cq"):
-            params = f" [{', '.join(spec.parameters)}]" if spec.parameters else ""
-            print(f"{spec.name}{params}: {spec.question}")
+            names = f" [{', '.join(spec.parameters)}]" if spec.parameters else ""
+            print(f"{spec.name}{names}: {spec.question}")
         return 0
     spec = find_query(args.name)
-    bindings = {}
+    if args.timeout is not None:
+        from sovkg.core.watchdog import checked_timeout
+
+        checked_timeout(args.timeout)
+    params: list[tuple[str, str]] = []
     for item in args.param:
         name, sep, value = item.partition("=")
-        if not sep or not name:
+        if not sep or not name.strip():
             raise SovkgInputError(f"--param {item!r}: expected NAME=VALUE")
-        bindings[name.strip().lstrip("?$")] = parse_binding(value.strip())
-    return _print_query(args, _build(args), spec, bindings)
+        params.append((name.strip().lstrip("?$"), value.strip()))
+    kg = _build(args)
+    from sovkg.ask.entities import resolve_binding
+
+    bindings = {name: resolve_binding(kg.union, value) for name, value in params}
+    return _print_query(args, kg, spec, bindings)
 
 
 def _print_query(args: argparse.Namespace, kg: Any, query: Any, bindings: dict[str, Any]) -> int:
-    """Run a query (a QuerySpec or a shipped query's name) and print it in ``args.format``."""
-    from sovkg.ask.queries import find_query, result_rows, run_query, to_sparql_json
+    """Run a query (a QuerySpec or a shipped query's name) within its time limit; print it in ``args.format``."""
+    from sovkg.ask.queries import find_query, run_query
+    from sovkg.core.progress import progress
+    from sovkg.core.watchdog import DEFAULT_TIMEOUT, time_limit
+    from sovkg.publish.query_results import print_result
 
     spec = find_query(query) if isinstance(query, str) else query
-    result = run_query(kg.union, spec, bindings)
-    if args.format == "json":
-        print(json.dumps(to_sparql_json(result), indent=2, ensure_ascii=False))
-        return 0
-    rows = result_rows(result)
-    columns = [str(v) for v in result.vars] if result.vars else []
-    if args.format == "csv":
-        from sovkg.core.text import csv_text
-
-        sys.stdout.write(csv_text(columns, ([row.get(c) for c in columns] for row in rows)))
-    else:
-        print(_table(columns, [[_compact(row.get(c)) for c in columns] for row in rows]))
-        print(f"({len(rows)} rows)", file=sys.stderr)
+    seconds = args.timeout if getattr(args, "timeout", None) is not None else DEFAULT_TIMEOUT
+    message = (f"query {spec.name} did not finish within {seconds:g} s: stopped (--timeout {seconds:g}); a query "
+               "whose patterns share no variable multiplies their rows (a cartesian product): join them, "
+               "or raise --timeout")
+    with time_limit(seconds, message), progress(f"Running {spec.name}"):
+        result = run_query(kg.union, spec, bindings, named_graphs=kg.dataset,
+                           allow_service=getattr(args, "allow_remote", False))
+    print_result(result, args.format, where=spec.name)
     return 0
 
 
@@ -471,28 +494,6 @@ def _uri(iri: str) -> Any:
     from rdflib import URIRef
 
     return URIRef(iri)
-
-
-def _compact(value: str | None) -> str:
-    from sovkg.core.namespaces import PREFIXES
-
-    if value is None:
-        return ""
-    for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if value.startswith(namespace):
-            return f"{prefix}:{value[len(namespace):]}"
-    return value
-
-
-def _table(columns: list[str], rows: list[list[str]]) -> str:
-    if not columns:
-        return ""
-    widths = [min(60, max([len(c)] + [len(r[i]) for r in rows])) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
-    lines.append("  ".join("─" * w for w in widths))
-    for row in rows:
-        lines.append("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -52,3 +52,79 @@ def test_most_shape_queries_are_stored(own_cache):
         compiled_queries.translated(text, None, dict(PREFIXES))
     stored = list((own_cache / "sparql").glob("*.pickle"))
     assert len(stored) >= len(SHAPE_QUERIES) // 2
+
+
+# ------------------------------------------------------------------------ whose files are unpickled
+
+_TEXT = "SELECT ?s WHERE { ?s a sov:Party } ORDER BY ?s"
+
+
+def _stored(own_cache):
+    compiled_queries.translated(_TEXT, None, dict(PREFIXES))
+    compiled_queries._memory.clear()
+    (entry,) = (own_cache / "sparql").glob("*.pickle")
+    return entry
+
+
+def _planted(entry, marker):
+    """Replace a cache entry by a pickle that would create ``marker`` when loaded."""
+    import os
+    import pickle
+
+    class Payload:
+        def __reduce__(self):
+            return (os.mkdir, (str(marker),))
+
+    entry.write_bytes(pickle.dumps(Payload()))
+
+
+def test_the_cache_is_private_and_read_back(own_cache, monkeypatch):
+    entry = _stored(own_cache)
+    assert (own_cache / "sparql").stat().st_mode & 0o777 == 0o700
+    assert entry.stat().st_mode & 0o777 == 0o600
+    loads = []
+    real_load = compiled_queries.pickle.load
+    monkeypatch.setattr(compiled_queries.pickle, "load", lambda handle: loads.append(1) or real_load(handle))
+    again = compiled_queries.translated(_TEXT, None, dict(PREFIXES))
+    assert loads == [1] and again is not None
+
+
+@pytest.mark.parametrize("loosen", ["file-group-writable", "file-world-writable", "folder-group-writable"])
+def test_an_entry_others_could_have_written_is_never_unpickled(own_cache, tmp_path_factory, loosen, case):
+    entry = _stored(own_cache)
+    marker = tmp_path_factory.mktemp("m") / "pwned"
+    _planted(entry, marker)
+    if loosen == "folder-group-writable":
+        entry.parent.chmod(0o770)
+    else:
+        entry.chmod(0o620 if loosen == "file-group-writable" else 0o606)
+    query = compiled_queries.translated(_TEXT, None, dict(PREFIXES))
+    assert not marker.exists()
+    assert result_rows(case.union.query(query))  # rebuilt from the text: it answers
+    if loosen == "folder-group-writable":  # the user's own folder is tightened and emptied
+        assert entry.parent.stat().st_mode & 0o777 == 0o700
+        assert not entry.exists() or entry.stat().st_mode & 0o777 == 0o600
+
+
+def test_an_entry_of_another_user_is_never_unpickled(own_cache, tmp_path_factory, monkeypatch):
+    import os
+
+    entry = _stored(own_cache)
+    marker = tmp_path_factory.mktemp("m") / "pwned"
+    _planted(entry, marker)
+    monkeypatch.setattr(os, "getuid", lambda: os.stat(entry).st_uid + 1)  # the files now belong to someone else
+    compiled_queries.translated(_TEXT, None, dict(PREFIXES))
+    assert not marker.exists()
+    assert entry.exists()  # another user's folder is left alone
+
+
+def test_a_symbolic_link_is_never_followed(own_cache, tmp_path_factory):
+    entry = _stored(own_cache)
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "payload.pickle"
+    marker = tmp_path_factory.mktemp("m") / "pwned"
+    _planted(elsewhere, marker)
+    elsewhere.chmod(0o600)
+    entry.unlink()
+    entry.symlink_to(elsewhere)
+    compiled_queries.translated(_TEXT, None, dict(PREFIXES))
+    assert not marker.exists()

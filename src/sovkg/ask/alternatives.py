@@ -68,6 +68,7 @@ from rdflib.term import Node
 from sovkg.core.dates import as_date
 from sovkg.core.errors import UnknownEntityError
 from sovkg.core.namespaces import KG, SOV
+from sovkg.core.tables import plural
 from sovkg.derive.common import in_effect, label
 from sovkg.model import LEVELS, ExposureFinding
 
@@ -170,7 +171,7 @@ def render_alternatives(result: Alternatives) -> str:
         lines.append("Candidates (fewest unknowns first):")
         for c in result.candidates:
             offer = f" — {c.offer_label}" if c.offer_label else ""
-            lines.append(f"  {c.rank}. {c.provider_label}{offer} ({len(c.score_reasons)} unknowns)")
+            lines.append(f"  {c.rank}. {c.provider_label}{offer} ({plural(len(c.score_reasons), 'unknown')})")
             lines += [f"       - {reason}" for reason in c.score_reasons]
     lines.append(f"Excluded ({len(result.excluded)}):")
     for e in result.excluded:

@@ -10,17 +10,16 @@ Sub Ltd (organisation) <https://w3id.org/sovkg/id/org/sub> — as of 2026-11-29
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from sovkg.core.errors import UnknownEntityError
+from sovkg.ask.entities import resolve_entity
 from sovkg.core.i18n import check_lang, level, message, relation
-from sovkg.core.namespaces import PREFIXES, SOV
+from sovkg.core.namespaces import SOV
 from sovkg.derive.exposure import source_ref
 
 
@@ -33,43 +32,6 @@ class Explanation:
     kind: str
     text: str
     data: dict[str, Any]
-
-
-def resolve_entity(graph: Graph, name: str) -> URIRef:
-    """Find an entity by IRI, CURIE (``kg:org/x``), path (``org/x``), label or legal name.
-
-    An unknown name raises :class:`UnknownEntityError` with the closest known names.
-    """
-    candidates: dict[str, URIRef] = {}
-    described = {s for s in graph.subjects(RDF.type, None) if isinstance(s, URIRef)}
-    for node in described:
-        for value in list(graph.objects(node, RDFS.label)) + list(graph.objects(node, SOV.legalName)):
-            candidates.setdefault(str(value).casefold(), node)
-    text = name.strip()
-    iri = _expand(text)
-    if iri is not None and iri in described:
-        return iri
-    if text and not any(ch.isspace() or ch in '<>"{}|^`\\' for ch in text):
-        kg_iri = URIRef(PREFIXES["kg"] + text)
-        if kg_iri in described:
-            return kg_iri
-    found = candidates.get(text.casefold())
-    if found is not None:
-        return found
-    close = difflib.get_close_matches(text.casefold(), list(candidates), n=5, cutoff=0.5)
-    hint = f"; did you mean: {', '.join(repr(c) for c in close)}?" if close else ""
-    raise UnknownEntityError(f"{name!r}: no such entity in the graph{hint}")
-
-
-def _expand(text: str) -> URIRef | None:
-    if text.startswith("<") and text.endswith(">"):
-        return URIRef(text[1:-1])
-    if "://" in text and not any(ch.isspace() for ch in text):
-        return URIRef(text)
-    prefix, sep, local = text.partition(":")
-    if sep and prefix in PREFIXES:
-        return URIRef(PREFIXES[prefix] + local)
-    return None
 
 
 def explain(kg: Any, name: str, *, lang: str = "en") -> Explanation:

@@ -14,9 +14,12 @@ query's projection, so that the same file runs unchanged on rdflib (``initBindin
 (``substitutions``) and other stores. An unbound parameter means "for every value". User values
 are parsed by :func:`parse_binding` and bound, never pasted into the query text.
 
-Queries run on the union of all graphs (asserted and inferred): pass ``kg.union`` to
-:func:`run_query`, or an Oxigraph store made by :func:`sovkg.store.oxigraph.to_oxigraph` to
-:func:`run_query_oxigraph`. :func:`result_rows` turns either engine's answer into the same plain
+Queries run on the union of all graphs (asserted and inferred) as their default graph: pass
+``kg.union`` to :func:`run_query` (and ``named_graphs=kg.dataset`` so that ``GRAPH ?g { … }`` reads
+the named graphs, one per input file plus ``inferred``), or an Oxigraph store made by
+:func:`sovkg.store.oxigraph.to_oxigraph` to :func:`run_query_oxigraph`. Every query is checked
+before it runs (:mod:`sovkg.ask.query_guard`): no ``SERVICE`` unless allowed, no ``LOAD``, no update,
+no ``FROM`` of a graph that is not loaded. :func:`result_rows` turns either engine's answer into the same plain
 rows, and :func:`to_sparql_json` into W3C SPARQL 1.1 JSON results.
 
 >>> from rdflib import Graph
@@ -47,6 +50,7 @@ import rdflib.query
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier, Node, Variable
 
+from sovkg.ask.query_guard import prepare
 from sovkg.core.errors import SovkgInputError, UnknownQueryError
 from sovkg.core.namespaces import PREFIXES
 from sovkg.core.terms import parse_binding
@@ -292,41 +296,63 @@ def run_query(
     graph: rdflib.Graph,
     spec: QuerySpec,
     bindings: Mapping[str, Node] | None = None,
+    *,
+    named_graphs: rdflib.Dataset | None = None,
+    allow_service: bool = False,
 ) -> rdflib.query.Result:
     """Run a query with rdflib on ``graph`` (pass the union of asserted and inferred triples).
 
     A :class:`rdflib.Dataset` is queried as the union of all its graphs, as Oxigraph is.
-    ``bindings`` map parameter names to terms (see :func:`parse_binding`); a name that is not a
-    parameter of the query is a :class:`SovkgInputError`.
+    ``named_graphs`` is the dataset whose named graphs ``GRAPH`` and ``FROM`` read when ``graph``
+    is a plain graph (``kg.dataset`` beside ``kg.union``): a query that reads named graphs runs on
+    it, with the union of all graphs as its default graph; others run on ``graph``, which gives
+    the same answers faster. ``bindings`` map parameter names to terms (see :func:`parse_binding`);
+    a name that is not a parameter of the query is a :class:`SovkgInputError`.
+
+    The query is checked first (:func:`sovkg.ask.query_guard.prepare`): ``SERVICE`` is refused
+    unless ``allow_service``; updates, ``LOAD``, ``FROM`` of a graph the dataset does not hold and
+    unknown prefixes are always refused. The answer is evaluated before it is returned.
     """
     values = _checked_bindings(spec, bindings)
-    if isinstance(graph, rdflib.Dataset) and not graph.default_union:
-        graph = rdflib.Dataset(store=graph.store, default_union=True)
-    try:
-        with warnings.catch_warnings():
-            # rdflib 7 warns about its own use of Dataset.default_context when querying a dataset
-            warnings.simplefilter("ignore", DeprecationWarning)
-            result = graph.query(
-                spec.text,
-                initNs=PREFIXES,
-                initBindings={Variable(k): v for k, v in values.items()},
-            )
-            if isinstance(graph, rdflib.Dataset):
-                result.bindings  # noqa: B018 - evaluate now, while the warnings are silenced
-            return result
-    except Exception as error:  # pyparsing and rdflib raise many kinds for a bad query
-        if _is_syntax_error(error):
-            raise SovkgInputError(f"{spec.path}: the query is not valid SPARQL ({error})") from None
-        raise
+    dataset = graph if isinstance(graph, rdflib.Dataset) else named_graphs
+    names = {str(g.identifier) for g in dataset.graphs()} if dataset is not None else set()
+    prepared = prepare(spec.text, where=str(spec.path), graph_names=names, allow_service=allow_service)
+    target: rdflib.Graph = graph
+    if prepared.reads_named_graphs:
+        if dataset is None:
+            raise SovkgInputError(f"{spec.path}: GRAPH and FROM read named graphs, and this graph has none")
+        target = dataset
+    if isinstance(target, rdflib.Dataset) and not target.default_union:
+        target = rdflib.Dataset(store=target.store, default_union=True)
+    with warnings.catch_warnings():
+        # rdflib 7 warns about its own use of Dataset.default_context when querying a dataset
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            result = target.query(prepared.algebra, initBindings={Variable(k): v for k, v in values.items()})
+            if result.type == "SELECT":
+                result.bindings  # noqa: B018 - evaluate now (and while the warnings are silenced)
+        except Exception as error:
+            if not prepared.services:
+                raise
+            raise SovkgInputError(f"{spec.path}: a SERVICE call failed ({', '.join(prepared.services)}): "
+                                  f"{type(error).__name__}: {error}") from None
+        return result
 
 
 def run_query_oxigraph(
     store: ox.Store,
     spec: QuerySpec,
     bindings: Mapping[str, Node] | None = None,
+    *,
+    allow_service: bool = False,
 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-    """Run a query with Oxigraph on ``store``, with the union of all graphs as default graph."""
+    """Run a query with Oxigraph on ``store``, with the union of all graphs as default graph.
+
+    The query is checked as for :func:`run_query` before Oxigraph sees it.
+    """
     values = _checked_bindings(spec, bindings)
+    names = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+    prepare(spec.text, where=str(spec.path), graph_names=names, allow_service=allow_service)
     try:
         return store.query(
             spec.text,
@@ -336,13 +362,6 @@ def run_query_oxigraph(
         )
     except SyntaxError as error:
         raise SovkgInputError(f"{spec.path}: the query is not valid SPARQL ({error})") from None
-
-
-def _is_syntax_error(error: Exception) -> bool:
-    name = type(error).__name__
-    return name in ("ParseException", "ParseSyntaxException", "ParseFatalException") or isinstance(
-        error, SyntaxError
-    )
 
 
 # ------------------------------------------------------------------------------------------ results

@@ -7,6 +7,14 @@ under ``<cache dir>/sparql/<hash>.pickle`` (hash of the rdflib version, text, ba
 like Python's ``.pyc`` files. An entry that cannot be read is ignored and rebuilt. The cache lives in
 the user's own cache folder (see :func:`sovkg.core.cache.cache_dir`); ``SOVKG_CACHE_DIR`` moves it.
 
+Unpickling runs code, so a file is read only if nobody but the current user could have written it:
+the ``sparql`` folder and the file must be owned by the current user, be a real folder and a
+regular file (not symbolic links), and be neither group- nor world-writable (the folder is made
+``0700``, each file ``0600``). Otherwise the entries are not read: a folder of the user's own with
+loose permissions is tightened and emptied of its entries (rebuilt from the queries), a folder or
+file of another user is left alone and the queries are parsed in memory. Systems without user ids
+(Windows) keep the translations in memory only.
+
 >>> import tempfile, os
 >>> os.environ["SOVKG_CACHE_DIR"] = tempfile.mkdtemp()
 >>> from rdflib import Graph, URIRef
@@ -25,9 +33,11 @@ import hashlib
 import io
 import os
 import pickle
+import stat
 import tempfile
 from collections import OrderedDict
 from collections.abc import Mapping
+from pathlib import Path
 from types import MethodType
 from typing import Any
 
@@ -68,21 +78,62 @@ def _normalised(text: str) -> str:
     return "\n".join(sorted(lines[:head]) + lines[head:])
 
 
-def _read(path: Any) -> Query | None:
+def _private(info: os.stat_result, kind: int) -> bool:
+    """True for a ``kind`` of file (``stat.S_IFDIR``, ``stat.S_IFREG``) only its owner, the current user, can write."""
+    return (stat.S_IFMT(info.st_mode) == kind and info.st_uid == os.getuid()
+            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+
+
+def trusted_folder(folder: Path) -> bool:
+    """Whether entries of ``folder`` may be unpickled (see the module docstring); a folder of the
+    current user's with loose permissions is tightened to ``0700`` and emptied first."""
+    if not hasattr(os, "getuid"):
+        return False
     try:
-        with open(path, "rb") as handle:
+        info = os.lstat(folder)
+    except FileNotFoundError:
+        return True  # created private by _write
+    except OSError:
+        return False
+    if _private(info, stat.S_IFDIR):
+        return True
+    if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid():
+        try:
+            os.chmod(folder, 0o700)
+            for entry in folder.glob("*.pickle"):
+                entry.unlink()
+        except OSError:
+            return False
+        return _private(os.lstat(folder), stat.S_IFDIR)
+    return False
+
+
+def _read(path: Path) -> Query | None:
+    if not trusted_folder(path.parent):
+        return None
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:  # missing, or a symbolic link
+        return None
+    try:
+        with os.fdopen(descriptor, "rb") as handle:
+            if not _private(os.fstat(handle.fileno()), stat.S_IFREG):
+                return None
             query = pickle.load(handle)
-    except Exception:  # missing, truncated or from another rdflib: rebuild it
+    except Exception:  # truncated or from another rdflib: rebuild it
         return None
     return query if isinstance(query, Query) else None
 
 
-def _write(path: Any, query: Query) -> None:
+def _write(path: Path, query: Query) -> None:
     buffer = io.BytesIO()
     try:
         _Pickler(buffer).dump(query)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        path.parent.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        if not trusted_folder(path.parent):
+            return
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")  # mode 0600
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(buffer.getvalue())
         os.replace(temporary, path)

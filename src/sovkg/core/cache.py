@@ -23,12 +23,15 @@ from typing import Any
 
 
 def cache_dir() -> Path:
-    """Where cached reports live: ``$SOVKG_CACHE_DIR``, else ``$XDG_CACHE_HOME/sovkg``, else ``~/.cache/sovkg``."""
+    """Where cached reports live: ``$SOVKG_CACHE_DIR``, else the user's cache folder for sovkg as
+    ``platformdirs`` knows it (``$XDG_CACHE_HOME/sovkg`` or ``~/.cache/sovkg`` on Linux,
+    ``~/Library/Caches/sovkg`` on macOS, ``%LOCALAPPDATA%\\sovkg\\Cache`` on Windows)."""
     explicit = os.environ.get("SOVKG_CACHE_DIR")
     if explicit:
         return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "sovkg"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("sovkg", appauthor=False))
 
 
 def load(key: str) -> dict[str, Any] | None:

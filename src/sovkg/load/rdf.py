@@ -74,9 +74,12 @@ def load_files(files: Sequence[InputFile]) -> Dataset:
         else:
             triples = parse_file(item.path)
         graph.addN((s, p, o, graph) for s, p, o in triples)
-    if tabular is not None and tabular.external:
+    if tabular is not None and (tabular.external or tabular.countries):
         described = {s for g in dataset.graphs() for s in g.subjects()}
         tabular.check_external(lambda iri: iri in described)
+        for path, triples in tabular.country_labels(lambda iri: iri in described).items():
+            graph = dataset.graph(URIRef(next(f.graph for f in files if f.path == path)))
+            graph.addN((s, p, o, graph) for s, p, o in triples)
     check_ranges(dataset, files)
     return dataset
 

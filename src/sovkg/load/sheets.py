@@ -58,10 +58,12 @@ from urllib.parse import urlsplit
 
 from rdflib import DCTERMS, RDF, RDFS, XSD, Literal, URIRef
 from rdflib.term import Node
+from stdnum import lei as lei_module
 
 from sovkg.core.errors import SovkgInputError
 from sovkg.core.namespaces import KG, SOV
 from sovkg.core.text import control_character, describe
+from sovkg.load.countries import ISO_COUNTRIES, country_iri, country_triples
 from sovkg.load.inputs import TEMPLATE_NAMES, template_name, template_siblings
 
 Triple = tuple[Node, Node, Node]
@@ -101,19 +103,6 @@ _CONFIDENCE_RANK = {"low": 0, "medium": 1, "high": 2}
 BOOLEANS: dict[str, bool] = {"true": True, "false": False, "vrai": True, "faux": False}
 """Accepted booleans, any case (``VRAI``/``FAUX`` are what a French Excel writes)."""
 
-_ISO_CODES = """
-AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW
-BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI
-FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN
-IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME
-MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF
-PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV
-SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE
-YT ZA ZM ZW
-"""
-ISO_COUNTRIES = frozenset(_ISO_CODES.split())
-"""The 249 officially assigned ISO 3166-1 alpha-2 codes."""
-
 _COUNTRY_HINTS = {
     "UK": "the United Kingdom is GB",
     "EL": "Greece is GR",
@@ -150,6 +139,20 @@ class TabularData:
 
     graphs: dict[Path, list[Triple]]
     external: list[ExternalReference]
+    countries: dict[Path, set[str]] = field(default_factory=dict)
+    """The ISO 3166-1 codes each file names."""
+
+    def country_labels(self, is_described: Callable[[URIRef], bool]) -> dict[Path, list[Triple]]:
+        """For each file, the type, code and English and French names of the countries it names that
+        the loaded data does not describe (the reference data describes some 40; pycountry all 249)."""
+        out: dict[Path, list[Triple]] = {}
+        seen: set[str] = set()
+        for path, codes in self.countries.items():
+            for code in sorted(codes - seen):
+                if not is_described(country_iri(code)):
+                    out.setdefault(path, []).extend(country_triples(code))
+                    seen.add(code)
+        return out
 
     def check_external(self, is_described: Callable[[URIRef], bool]) -> None:
         """Raise :class:`SovkgInputError` for every ``kg:`` reference the loaded data does not describe."""
@@ -178,6 +181,7 @@ def read_tables(paths: Sequence[Path]) -> TabularData:
         by_folder.setdefault(path.parent, []).append(path)
     graphs: dict[Path, list[Triple]] = {}
     external: list[ExternalReference] = []
+    countries: dict[Path, set[str]] = {}
     for folder_path, wanted in by_folder.items():
         folder = _Folder(folder_path, wanted, errors)
         folder.read()
@@ -185,8 +189,11 @@ def read_tables(paths: Sequence[Path]) -> TabularData:
             table = folder.table_for(path)
             graphs[path] = table.triples if table is not None else []
         external.extend(folder.external)
+        for path, codes in folder.countries.items():
+            if path in graphs:
+                countries.setdefault(path, set()).update(codes)
     errors.raise_if_any()
-    return TabularData(graphs, external)
+    return TabularData(graphs, external, countries)
 
 
 def read_templates(paths: Sequence[Path], *, is_described: Callable[[URIRef], bool] | None = None) -> list[Triple]:
@@ -196,20 +203,20 @@ def read_templates(paths: Sequence[Path], *, is_described: Callable[[URIRef], bo
     reference of the spreadsheets is checked with it (see :meth:`TabularData.check_external`).
     """
     data = read_tables(paths)
+    labels: dict[Path, list[Triple]] = {}
     if is_described is not None:
         data.check_external(is_described)
-    return [triple for path in paths for triple in data.graphs[path]]
+        labels = data.country_labels(is_described)
+    return [triple for path in paths for triple in data.graphs[path] + labels.get(path, [])]
 
 
 def lei_is_valid(lei: str) -> bool:
-    """True when a 20-character LEI has valid ISO 7064 mod 97-10 check digits.
+    """True when a 20-character LEI has valid ISO 7064 mod 97-10 check digits (``stdnum.lei``).
 
     >>> lei_is_valid("5493006MHB84DD0ZWV18"), lei_is_valid("5493006MHB84DD0ZWV19")
     (True, False)
     """
-    if not _LEI.fullmatch(lei):
-        return False
-    return int("".join(str(int(ch, 36)) for ch in lei)) % 97 == 1
+    return bool(_LEI.fullmatch(lei)) and lei_module.is_valid(lei)
 
 
 def slug(text: str) -> str:
@@ -474,6 +481,7 @@ class _Folder:
         self.mentions: dict[URIRef, _Mention] = {}
         self.external: list[ExternalReference] = []
         self.lei_nodes: dict[Path, set[str]] = {}
+        self.countries: dict[Path, set[str]] = {}
 
     def path_of(self, name: str) -> Path:
         return self.paths.get(name, self.folder / name)
@@ -858,8 +866,9 @@ class _Cells:
                 hint = _COUNTRY_HINTS.get(code)
                 note = f" ({hint})" if hint else ""
                 self.error(column, f"{part!r} is not an ISO 3166-1 alpha-2 country code{note}")
-            elif KG[f"country/{code}"] not in found:
-                found.append(KG[f"country/{code}"])
+            elif country_iri(code) not in found:
+                found.append(country_iri(code))
+                self.folder.countries.setdefault(self.table.path, set()).add(code)
         return found
 
     def words(self, column: str, allowed: dict[str, URIRef], message: str) -> list[URIRef]:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sovkg.core.tables import plural, render_table
 from sovkg.core.text import csv_text
 from sovkg.model import LEVELS
 
@@ -125,7 +126,7 @@ def render_report(data: Mapping[str, Any], *, width: int = 100) -> str:
     ...     "laws": [], "systems": [], "findings": [], "validation": {"conforms": True, "results": []}}))
     sovkg report — as of 2026-11-29 (without the French case)
     <BLANKLINE>
-    Graph: 3 asserted triples from 1 files, 1 derived; 1 sources (1 cited); 0 organisations, 0 systems, 0 access laws.
+    Graph: 3 asserted triples from 1 file, 1 derived; 1 source (1 cited); 0 organisations, 0 systems, 0 access laws.
     <BLANKLINE>
     Exposure to foreign access laws: no system is exposed.
     <BLANKLINE>
@@ -139,16 +140,17 @@ def render_report(data: Mapping[str, Any], *, width: int = 100) -> str:
         scope += " + " + ", ".join(extra)
     out.write(f"sovkg report — as of {data['as_of']} ({scope})\n\n")
     out.write(
-        f"Graph: {c['asserted_triples']} asserted triples from {c['files']} files, {c['derived_triples']} derived; "
-        f"{c['sources']} sources ({c['cited_sources']} cited); {c['organisations']} organisations, "
-        f"{c['systems']} systems, {c['access_laws']} access laws.\n\n"
+        f"Graph: {plural(c['asserted_triples'], 'asserted triple')} from {plural(c['files'], 'file')}, "
+        f"{c['derived_triples']} derived; {plural(c['sources'], 'source')} ({c['cited_sources']} cited); "
+        f"{plural(c['organisations'], 'organisation')}, {plural(c['systems'], 'system')}, "
+        f"{plural(c['access_laws'], 'access law')}.\n\n"
     )
     laws = data["laws"]
     if not data["findings"]:
         out.write("Exposure to foreign access laws: no system is exposed.\n")
     else:
         out.write(
-            f"Exposure to foreign access laws — {c['exposed_systems']} of {c['systems']} systems exposed "
+            f"Exposure to foreign access laws — {c['exposed_systems']} of {plural(c['systems'], 'system')} exposed "
             "(strongest level per system and law):\n\n"
         )
         out.write(_matrix(data["systems"], laws))
@@ -166,7 +168,7 @@ def render_report(data: Mapping[str, Any], *, width: int = 100) -> str:
     if not results:
         out.write("Rules: no violation, no warning.\n")
     else:
-        out.write(f"Rules: {len(violations)} violations, {len(warnings)} warnings "
+        out.write(f"Rules: {plural(len(violations), 'violation')}, {plural(len(warnings), 'warning')} "
                   "(a violation rests on recorded facts; a warning says compliance cannot be confirmed).\n")
         if violations:
             out.write("\nViolations:\n")
@@ -191,12 +193,7 @@ def _matrix(systems: list[Mapping[str, Any]], laws: list[Mapping[str, Any]]) -> 
         marked = system.get("illustrative") and "illustrative" not in system["label"].casefold()
         name = system["label"] + (" (illustrative)" if marked else "")
         rows.append([name] + [system["exposure"].get(law["iri"], "–") for law in laws])
-    widths = [max(len(r[i]) for r in rows + [headers]) for i in range(len(headers))]
-    lines = ["  " + "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
-    lines.append("  " + "  ".join("─" * w for w in widths))
-    for row in rows:
-        lines.append("  " + "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
-    return "\n".join(line.rstrip() for line in lines) + "\n"
+    return render_table(headers, rows, indent=2) + "\n"
 
 
 def _tail(iri: str | None) -> str:
