@@ -109,6 +109,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("ttl", "nt", "jsonld", "xml", "trig", "nq"), required=True)
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
     p.set_defaults(func=_export)
+
+    p = sub.add_parser("import", help="import GLEIF, BODS or spreadsheet files into a store or an N-Quads/TriG file")
+    p.add_argument("format", choices=("gleif", "bods", "sheets"), help="the input format")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="input files (GLEIF: .csv or .zip; BODS: .json, .jsonl)")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--store", metavar="PATH", help="an on-disk Oxigraph store (created if absent)")
+    target.add_argument("--output", metavar="FILE", help="an N-Quads (.nq) or TriG (.trig) file, written atomically")
+    p.add_argument("--strict", action="store_true", help="stop at the first malformed row (exit 2, nothing written)")
+    p.add_argument("--at", metavar="YYYY-MM-DD", help="GLEIF: keep only the relationships in force that day")
+    p.add_argument("--retrieved", metavar="YYYY-MM-DD", help="when the files were downloaded (default: their date)")
+    p.add_argument("--published", metavar="YYYY-MM-DD", help="the publication date (default: from the file)")
+    p.add_argument("--publisher", metavar="NAME", help="BODS and spreadsheets: who published the files")
+    p.set_defaults(func=_import)
     return parser
 
 
@@ -346,6 +359,28 @@ def _export(args: argparse.Namespace) -> int:
     else:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from sovkg.core.dates import parse_iso_date
+    from sovkg.load.importers import run_import
+
+    def day(text: str | None) -> dt.date | None:
+        return parse_iso_date(text) if text else None
+
+    result = run_import(args.format, [Path(p) for p in args.paths],
+                        store=Path(args.store) if args.store else None,
+                        output=Path(args.output) if args.output else None, strict=args.strict, at=day(args.at),
+                        retrieved=day(args.retrieved), published=day(args.published), publisher=args.publisher)
+    for problem in result.problems:
+        print(f"sovkg: {problem}", file=sys.stderr)
+    if result.problem_count > len(result.problems):
+        print(f"sovkg: … and {result.problem_count - len(result.problems)} more problems", file=sys.stderr)
+    target = args.store or args.output
+    print(f"sovkg: imported {result.imported} of {result.rows} records ({result.quads} quads, "
+          f"{len(result.graphs)} graphs) into {target}; {result.skipped} skipped, "
+          f"{result.problem_count} problems", file=sys.stderr)
     return 0
 
 

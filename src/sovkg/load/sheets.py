@@ -62,6 +62,7 @@ from rdflib.term import Node
 from sovkg.core.errors import SovkgInputError
 from sovkg.core.namespaces import KG, SOV
 from sovkg.load.inputs import TEMPLATE_NAMES, template_name, template_siblings
+from sovkg.load.lei import lei_iri
 
 Triple = tuple[Node, Node, Node]
 
@@ -149,6 +150,8 @@ class TabularData:
 
     graphs: dict[Path, list[Triple]]
     external: list[ExternalReference]
+    problems: list[tuple[Path, int | None, str | None, str]] = field(default_factory=list)
+    """With ``lenient``: every problem as (file, row, column, message); the rows they concern are left out."""
 
     def check_external(self, is_described: Callable[[URIRef], bool]) -> None:
         """Raise :class:`SovkgInputError` for every ``kg:`` reference the loaded data does not describe."""
@@ -161,11 +164,13 @@ class TabularData:
         _raise(problems)
 
 
-def read_tables(paths: Sequence[Path]) -> TabularData:
+def read_tables(paths: Sequence[Path], *, lenient: bool = False) -> TabularData:
     """Read spreadsheet templates into triples, one list per file.
 
     Each file is read with the templates next to it (where its ids are defined); every problem in
-    those files is reported in one :class:`SovkgInputError` and nothing is returned.
+    those files is reported in one :class:`SovkgInputError` and nothing is returned. With
+    ``lenient`` (the importer's default), the rows with a problem are left out, the others are
+    returned, and the problems are listed in :attr:`TabularData.problems`.
     """
     errors = _Errors()
     by_folder: dict[Path, list[Path]] = {}
@@ -184,6 +189,8 @@ def read_tables(paths: Sequence[Path]) -> TabularData:
             table = folder.table_for(path)
             graphs[path] = table.triples if table is not None else []
         external.extend(folder.external)
+    if lenient:
+        return TabularData(graphs, external, list(errors.records))
     errors.raise_if_any()
     return TabularData(graphs, external)
 
@@ -229,8 +236,10 @@ class _Errors:
 
     def __init__(self) -> None:
         self.items: list[tuple[str, int, int, str]] = []
+        self.records: list[tuple[Path, int | None, str | None, str]] = []
 
     def add(self, path: Path, row: int | None, column: str | None, message: str) -> None:
+        self.records.append((path, row, column, message))
         where = str(path)
         if row is not None:
             where += f": row {row}"
@@ -483,7 +492,7 @@ class _Folder:
         self.write_mentions()
         for table in self.tables.values():
             for lei in sorted(self.lei_nodes.get(table.path, set())):
-                table.triples.append((KG[f"lei/{lei}"], SOV.lei, Literal(lei)))
+                table.triples.append((lei_iri(lei), SOV.lei, Literal(lei)))
 
     def write_mentions(self) -> None:
         for node, mention in sorted(self.mentions.items()):
@@ -544,7 +553,7 @@ class _Folder:
         hq = c.country("hq_country")
         if lei is None and not ident_ok:
             return
-        iri = KG[f"lei/{lei}"] if lei is not None else KG[f"user/org/{ident}"]
+        iri = lei_iri(lei) if lei is not None else KG[f"user/org/{ident}"]
         party = _Party(iri, row.cells["name"] or ident or (lei or ""), kind or None, lei, defined=True)
         if ident_ok:
             if ident in self.rows_of_id:
@@ -767,7 +776,7 @@ class _Cells:
                     return None
                 party = folder.leis.get(upper)
                 if party is None:
-                    party = _Party(KG[f"lei/{upper}"], f"LEI {upper}", lei=upper)
+                    party = _Party(lei_iri(upper), f"LEI {upper}", lei=upper)
                     folder.lei_nodes.setdefault(self.table.path, set()).add(upper)
             else:
                 organisations = folder.tables.get("organisations.csv")
