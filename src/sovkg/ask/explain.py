@@ -122,16 +122,26 @@ def explain(kg: Any, name: str) -> Explanation:
     data["findings"] = [f.to_json() for f in findings]
     lines.append("")
     if findings:
-        lines.append("Exposure findings:")
+        lines.append("Exposure findings (sources numbered below, each listed once):")
+        cited: dict[str, int] = {}
+        listed: list[str] = []
         for f in findings:
             lines.append(f"  • {f.system_label} is exposed to {f.law_label} at level {f.level}:")
             for step in f.evidence[1:]:
                 conf = f" [{step.confidence} confidence]" if step.confidence else ""
-                lines.append(f"      {step.relation} {step.label}{conf}")
+                numbers = []
                 for s in step.sources:
-                    where = f" <{s.url}>" if s.url else ""
-                    date = f", {s.date}" if s.date else ""
-                    lines.append(f"          source: {s.title}{date}{where}")
+                    if s.iri not in cited:
+                        cited[s.iri] = len(cited) + 1
+                        where = f" <{s.url}>" if s.url else ""
+                        date = f", {s.date}" if s.date else ""
+                        listed.append(f"  [{cited[s.iri]}] {s.title}{date}{where}")
+                    numbers.append(f"[{cited[s.iri]}]")
+                refs = f" — sources {' '.join(numbers)}" if numbers else ""
+                lines.append(f"      {step.relation} {step.label}{conf}{refs}")
+        if listed:
+            lines.append("Sources of the findings:")
+            lines.extend(listed)
     else:
         lines.append("Exposure findings: none.")
 
