@@ -61,16 +61,22 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--output", metavar="DIR", help="also write report.json, exposure.csv, validation.csv, graph.trig")
     p.add_argument("--no-cache", action="store_true", help="recompute even if a cached report matches the inputs")
     p.add_argument("--fail-on-violation", action="store_true", help="exit 1 when a rule is violated")
+    p.add_argument("--excel", action="store_true",
+                   help="CSV for a French Excel: ';' separators and a UTF-8 byte-order mark")
     p.set_defaults(func=_report)
 
     p = sub.add_parser("exposure", parents=[common], help="systems exposed to foreign access laws, with paths")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     p.add_argument("--law", help="only this law (IRI, CURIE or label)")
     p.add_argument("--system", help="only this system (IRI, CURIE or label)")
+    p.add_argument("--excel", action="store_true",
+                   help="CSV for a French Excel: ';' separators and a UTF-8 byte-order mark")
     p.set_defaults(func=_exposure)
 
     p = sub.add_parser("validate", parents=[common], help="check the compliance and integrity rules")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--excel", action="store_true",
+                   help="CSV for a French Excel: ';' separators and a UTF-8 byte-order mark")
     p.set_defaults(func=_validate)
 
     p = sub.add_parser("query", parents=[common], help="run a competency question or a .rq file")
@@ -79,6 +85,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="bind a parameter to an IRI or CURIE (repeatable), e.g. law=kg:law/us-cloud-act")
     p.add_argument("--list", action="store_true", help="list the shipped questions")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--excel", action="store_true",
+                   help="CSV for a French Excel: ';' separators and a UTF-8 byte-order mark")
     p.set_defaults(func=_query)
 
     p = sub.add_parser("explain", parents=[common], help="explain a system, organisation or law, with sources")
@@ -98,11 +106,15 @@ def _parser() -> argparse.ArgumentParser:
                        help="providers that could host a system without breaking a rule, and why others cannot")
     p.add_argument("system", metavar="SYSTEM", help="IRI, CURIE (kg:system/…) or label")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--excel", action="store_true",
+                   help="CSV for a French Excel: ';' separators and a UTF-8 byte-order mark")
     p.set_defaults(func=_alternatives)
 
     p = sub.add_parser("expiring", parents=[common], help="certificates and qualifications that end within N days")
     p.add_argument("--within", type=int, default=90, metavar="DAYS", help="window in days (default: 90)")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--excel", action="store_true",
+                   help="CSV for a French Excel: ';' separators and a UTF-8 byte-order mark")
     p.set_defaults(func=_expiring)
 
     p = sub.add_parser("export", parents=[common], help="export asserted and derived facts")
@@ -190,8 +202,8 @@ def _report(args: argparse.Namespace) -> int:
         if out.exists() and not out.is_dir():
             raise SovkgInputError(f"{out}: exists and is not a folder")
         write_atomically(out / "report.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-        write_atomically(out / "exposure.csv", findings_csv(data["findings"]))
-        write_atomically(out / "validation.csv", validation_csv(data["validation"]["results"]))
+        write_atomically(out / "exposure.csv", _csv(args, findings_csv(data["findings"])))
+        write_atomically(out / "validation.csv", _csv(args, validation_csv(data["validation"]["results"])))
         write_atomically(out / "graph.trig", export_graph(kg, "trig"))
         print(f"sovkg: wrote report.json, exposure.csv, validation.csv, graph.trig to {out}", file=sys.stderr)
     if args.format == "json":
@@ -240,7 +252,7 @@ def _exposure(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     elif args.format == "csv":
-        sys.stdout.write(findings_csv(rows))
+        sys.stdout.write(_csv(args, findings_csv(rows)))
     else:
         if not rows:
             print(f"No system is exposed to a foreign access law as of {kg.as_of.isoformat()}.")
@@ -264,7 +276,7 @@ def _validate(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(data, indent=2, ensure_ascii=False))
     elif args.format == "csv":
-        sys.stdout.write(validation_csv(data["results"]))
+        sys.stdout.write(_csv(args, validation_csv(data["results"])))
     else:
         violations = sum(1 for r in data["results"] if r["severity"] == "Violation")
         print(f"{'Conforms' if data['conforms'] else 'Does not conform'}: {violations} violations, "
@@ -309,7 +321,7 @@ def _print_query(args: argparse.Namespace, kg: Any, query: Any, bindings: dict[s
         writer.writerow(columns)
         for row in rows:
             writer.writerow(["" if row.get(c) is None else row[c] for c in columns])
-        sys.stdout.write(buffer.getvalue())
+        sys.stdout.write(_csv(args, buffer.getvalue()))
     else:
         print(_table(columns, [[_compact(row.get(c)) for c in columns] for row in rows]))
         print(f"({len(rows)} rows)", file=sys.stderr)
@@ -334,7 +346,7 @@ def _alternatives(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     elif args.format == "csv":
-        sys.stdout.write(alternatives_csv(result))
+        sys.stdout.write(_csv(args, alternatives_csv(result)))
     else:
         print(render_alternatives(result))
     return 0
@@ -385,6 +397,15 @@ def _import(args: argparse.Namespace) -> int:
 
 
 # ----------------------------------------------------------------------------------------- helpers
+
+
+def _csv(args: argparse.Namespace, text: str) -> str:
+    """CSV as asked: comma-separated, or for a French Excel with ``--excel``."""
+    if not getattr(args, "excel", False):
+        return text
+    from sovkg.publish.export import excel_csv
+
+    return excel_csv(text)
 
 
 def _uri(iri: str) -> Any:

@@ -693,3 +693,26 @@ def test_workbook_errors_name_the_sheet_row_and_column(tmp_path: Path) -> None:
         "'organisations' nor an LEI",
         f"{book}, sheet 'stakes': row 2, column 'capital_pct': '120' is not a percentage between 0 and 100",
     ]
+
+
+def test_excel_option_writes_csv_for_a_french_excel(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sovkg.cli import main
+
+    args = ["exposure", "--no-case", "--data", str(EXAMPLE), "--at", "2026-11-29", "--format", "csv"]
+    assert main(args) == 0
+    plain = capsys.readouterr().out
+    assert main([*args, "--excel"]) == 0
+    excel = capsys.readouterr().out
+    assert not plain.startswith("\ufeff") and excel.startswith("\ufeff")
+    header = plain.splitlines()[0]
+    assert excel.splitlines()[0] == "\ufeff" + header.replace(",", ";")
+    import csv as csv_module
+    import io
+
+    assert list(csv_module.reader(io.StringIO(excel[1:]), delimiter=";")) == list(csv_module.reader(io.StringIO(plain)))
+    out = tmp_path / "report"
+    assert main(["report", "--no-case", "--data", str(EXAMPLE), "--at", "2026-11-29", "--output", str(out),
+                 "--excel"]) == 0
+    capsys.readouterr()
+    assert (out / "exposure.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert (out / "validation.csv").read_text(encoding="utf-8-sig").splitlines()[0].count(";") >= 3
