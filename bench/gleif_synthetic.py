@@ -12,7 +12,7 @@
 - ``repex.csv``: reporting exceptions for about 30 % of the ultimate parents (natural persons,
   non-consolidating) and for about 2 % of the subsidiaries (parent not disclosed: unknown chain);
 - ``bods.jsonl``: BODS 0.4 statements for about 10 % of the entities: the entity, its direct
-  shareholding by its parent (exact share), and cross-holdings between groups (10–30 %, in both
+  shareholding by its parent (exact share), and cross-holdings between groups (10 to 30 %, in both
   directions for a part of them);
 - ``sheets/systems.csv`` and ``sheets/hosting.csv``: a few hundred systems (N / 50, at least 200,
   at most 2,000) hosted by entities named by LEI;
@@ -20,7 +20,7 @@
   files alone: ``exposed`` (an entity reached from the provider by its direct parents, or by an
   ultimate-parent record of one of them, the provider included, has its legal address in the US),
   ``unknown`` (not exposed on what is recorded, but the chain reaches an entity whose parent is
-  not disclosed) or ``not exposed``. BODS cross-holdings (10–30 %) are left out of it.
+  not disclosed) or ``not exposed``. BODS cross-holdings (10 to 30 %) are left out of it.
 
 ``measure`` generates each size in a temporary folder and imports it, in a fresh process, into an
 on-disk Oxigraph store and into an N-Quads file, printing wall time and peak memory (max RSS)::

@@ -1,9 +1,9 @@
 """List the files a run reads, without parsing them (cheap: used for cache keys).
 
-A run reads RDF files (by suffix) and the spreadsheet templates of :mod:`sovkg.load.sheets` (CSV files
-named ``organisations.csv``, ``stakes.csv``, ``systems.csv``, ``hosting.csv`` or
-``certificates.csv``, or ``.xlsx`` workbooks with one sheet per template). This module stays import-light (no rdflib): the report cache uses it to
-decide whether anything needs parsing at all.
+A run reads RDF files (by suffix) and the spreadsheet templates of :mod:`sovkg.load.sheets`: CSV
+files named ``organisations.csv``, ``stakes.csv``, ``systems.csv``, ``hosting.csv`` or
+``certificates.csv``, or ``.xlsx`` workbooks with one sheet per template. This module stays
+import-light (no rdflib): the report cache uses it to decide whether anything needs parsing at all.
 
 >>> files = bundled_files(include_case=False, include_reference=False)
 >>> files[0].graph.startswith("https://w3id.org/sovkg/graph/ontology/")
@@ -81,9 +81,7 @@ def user_files(paths: Iterable[str | Path]) -> list[InputFile]:
             found = sorted(rdf_files_in(path, recursive=True) + tables + books)
             if not found:
                 raise SovkgInputError(f"{raw}: the folder holds no RDF file ({suffix_list()})")
-        elif path.suffix.lower() in RDF_SUFFIXES:
-            found = [path]
-        elif path.suffix.lower() in WORKBOOK_SUFFIXES:
+        elif path.suffix.lower() in RDF_SUFFIXES + WORKBOOK_SUFFIXES:
             found = [path]
         elif path.suffix.lower() == ".csv":
             if template_name(path) is None:

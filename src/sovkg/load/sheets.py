@@ -354,17 +354,17 @@ def _read_table(path: Path, name: str, errors: _Errors) -> _Table:
         table.header_ok = False
         return table
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text, COLUMNS[name]), strict=True)
-    number = 0
+    last = [0]  # the last row read, for an error raised by the reader
 
     def records() -> Iterator[tuple[int, list[str]]]:
-        nonlocal number
-        for number, record in enumerate(reader, start=1):  # noqa: B007 (number is read after an error)
+        for number, record in enumerate(reader, start=1):
+            last[0] = number
             yield number, record
 
     try:
         _read_records(table, records(), errors)
     except csv.Error as error:
-        errors.add(path, number + 1, None, f"malformed CSV from this row on ({error}): a value that holds a quote, "
+        errors.add(path, last[0] + 1, None, f"malformed CSV from this row on ({error}): a value that holds a quote, "
                                            "the delimiter or a line break must be quoted, quotes inside it doubled")
         table.header_ok = False
     return table
@@ -573,9 +573,9 @@ class _Folder:
         for name in TEMPLATE_NAMES:
             if name in self.sheets:
                 title, rows = self.sheets[name]
-                table = _Table(self.paths[name], name, workbook=self.workbook, sheet=title)
-                _read_records(table, enumerate(rows, start=1), self.errors)
-                self.tables[name] = table
+                sheet = _Table(self.paths[name], name, workbook=self.workbook, sheet=title)
+                _read_records(sheet, enumerate(rows, start=1), self.errors)
+                self.tables[name] = sheet
             elif name in self.paths:
                 self.tables[name] = _read_table(self.paths[name], name, self.errors)
         order: list[tuple[str, Callable[[_Table, _Row], None]]] = [

@@ -58,17 +58,19 @@ from sovkg.load.importers.writer import (
     TRUE,
     XSD_DATE,
     XSD_DECIMAL,
+    Counts,
     Output,
     Problems,
     QuadSink,
     Source,
     iri,
     kg,
+    lei_term,
     literal,
     open_progress,
     sov,
 )
-from sovkg.load.lei import is_case_iri, lei_iri, lei_is_valid
+from sovkg.load.lei import case_leis, lei_is_valid
 from sovkg.load.sheets import ISO_COUNTRIES
 
 __all__ = ["BodsOptions", "import_bods"]
@@ -100,14 +102,6 @@ class BodsOptions:
     publisher: str | None = None
     show_progress: bool | None = None
 
-
-@dataclass
-class Counts:
-    """What one import read and wrote."""
-
-    rows: int = 0
-    imported: int = 0
-    skipped: int = 0
 
 
 def import_bods(paths: list[Path], sink: QuadSink, problems: Problems, options: BodsOptions) -> Counts:
@@ -227,7 +221,7 @@ class _Mapper:
 
     def party(self, record: str) -> str:
         lei = self.leis.get(record)
-        return iri(lei_iri(lei)) if lei else kg(f"bods/{quote(record, safe='')}")
+        return lei_term(lei) if lei else kg(f"bods/{quote(record, safe='')}")
 
     def statement(self, row: int, statement: Any) -> bool:
         self.row, self.failed = row, False
@@ -281,7 +275,7 @@ class _Mapper:
             return False
         node = self.party(record)
         out = self.out
-        case = lei is not None and is_case_iri(lei_iri(lei))
+        case = lei is not None and lei in case_leis()
         out.add(node, RDF_TYPE, sov(ENTITY_TYPES[entity_type]))
         name = details.get("name")
         if isinstance(name, str) and name.strip() and not case:
@@ -357,6 +351,7 @@ class _Mapper:
             out.add(node, sov("exceptionReason"), literal(str(reason)))
             self.source.cite(out, node)
             return True
+        assert isinstance(party, str)
         holder = self.party(party)
         closed = statement.get("recordStatus") == "closed"
         closing = _date_text(statement.get("statementDate"))

@@ -51,6 +51,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import IO
 
@@ -59,18 +60,20 @@ from sovkg.load.importers.writer import (
     RDFS_LABEL,
     TRUE,
     XSD_DATE,
+    Counts,
     Output,
     Problems,
     QuadSink,
     Source,
     iri,
     kg,
+    lei_term,
     literal,
     open_progress,
     sov,
     text_stream,
 )
-from sovkg.load.lei import is_case_iri, lei_iri, lei_is_valid
+from sovkg.load.lei import case_leis, lei_is_valid
 from sovkg.load.sheets import ISO_COUNTRIES
 
 __all__ = ["GleifOptions", "import_gleif"]
@@ -101,6 +104,8 @@ EXCEPTION_REASONS = frozenset({
 SKIPPED_REGISTRATIONS = frozenset({"ANNULLED", "DUPLICATE"})
 _JURISDICTION = re.compile(r"[A-Z]{2}(?:-[A-Z0-9]{1,3})?")
 _FILE_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})-\d{4}-gleif-goldencopy")
+_PERIODS = [(f"Relationship.Period.{n}.periodType", f"Relationship.Period.{n}.startDate",
+             f"Relationship.Period.{n}.endDate") for n in range(1, 6)]
 
 
 @dataclass(frozen=True)
@@ -112,14 +117,6 @@ class GleifOptions:
     published: dt.date | None = None
     show_progress: bool | None = None
 
-
-@dataclass
-class Counts:
-    """What one import read and wrote."""
-
-    rows: int = 0
-    imported: int = 0
-    skipped: int = 0
 
 
 def import_gleif(paths: list[Path], sink: QuadSink, problems: Problems, options: GleifOptions) -> Counts:
@@ -148,9 +145,12 @@ def _members(path: Path, problems: Problems) -> Iterator[tuple[str, Callable[[],
         if not members:
             problems.add(path, None, None, "the zip file holds no .csv file")
         for member in members:
-            yield member.filename, (lambda m=member: archive.open(m)), member.file_size
+            yield member.filename, partial(archive.open, member), member.file_size
         return
-    yield path.name, (lambda: path.open("rb")), path.stat().st_size
+    def opener() -> IO[bytes]:
+        return path.open("rb")
+
+    yield path.name, opener, path.stat().st_size
 
 
 def _import_csv(stream: IO[str], where: str, name: str, path: Path, out: Output, problems: Problems,
@@ -286,11 +286,11 @@ def _level1(row: _Row, out: Output, source: Source, options: GleifOptions) -> bo
         return False
     if row.get("Registration.RegistrationStatus") in SKIPPED_REGISTRATIONS:
         return False
-    org = iri(lei_iri(lei))
+    org = lei_term(lei)
     out.add(org, RDF_TYPE, sov(CATEGORIES[category]))
     out.add(org, sov("lei"), literal(lei))
     out.add(org, sov("legalName"), literal(name))
-    case = is_case_iri(lei_iri(lei))
+    case = lei in case_leis()
     if not case:
         out.add(org, RDFS_LABEL, literal(name))
     if legal:
@@ -322,14 +322,11 @@ def _relationship(row: _Row, out: Output, source: Source, options: GleifOptions)
     if status not in ("ACTIVE", "INACTIVE"):
         row.error("Relationship.RelationshipStatus", f"{status!r} is not ACTIVE or INACTIVE")
     start = end = None
-    for n in range(1, 6):
-        period = row.get(f"Relationship.Period.{n}.periodType")
-        if period == "RELATIONSHIP_PERIOD":
-            start = row.date(f"Relationship.Period.{n}.startDate")
-            end = row.date(f"Relationship.Period.{n}.endDate")
+    for kind_column, start_column, end_column in _PERIODS:
+        if kind_column in row.columns and row.get(kind_column) == "RELATIONSHIP_PERIOD":
+            start, end = row.date(start_column), row.date(end_column)
             if start and end and end < start:
-                row.error(f"Relationship.Period.{n}.endDate", f"{end.isoformat()} is before the start date "
-                                                              f"{start.isoformat()}")
+                row.error(end_column, f"{end.isoformat()} is before the start date {start.isoformat()}")
             break
     if child is not None and child == parent:
         row.error("Relationship.EndNode.NodeID", "an entity cannot be its own parent")
@@ -342,7 +339,7 @@ def _relationship(row: _Row, out: Output, source: Source, options: GleifOptions)
         return False  # ended at a date the record does not give
     if options.at is not None and ((start and start > options.at) or (end and end < options.at)):
         return False
-    held, holder = iri(lei_iri(child)), iri(lei_iri(parent))
+    held, holder = lei_term(child), lei_term(parent)
     stake = kg(f"gleif/relationship/{child}-{level}-{parent}")
     out.add(held, sov("lei"), literal(child))
     out.add(holder, sov("lei"), literal(parent))
@@ -386,7 +383,7 @@ def _exception(row: _Row, out: Output, source: Source, options: GleifOptions) ->
     level = EXCEPTION_CATEGORIES.get(category)
     if level is None or row.get("Registration.RegistrationStatus") in SKIPPED_REGISTRATIONS:
         return False  # fund and branch parents: not ownership
-    org = iri(lei_iri(lei))
+    org = lei_term(lei)
     node = kg(f"gleif/exception/{lei}-{level}")
     out.add(org, sov("lei"), literal(lei))
     out.add(org, sov("parentNotDisclosed"), node)

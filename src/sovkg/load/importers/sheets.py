@@ -22,7 +22,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from sovkg.core.errors import SovkgInputError
-from sovkg.load.importers.writer import Output, Problems, QuadSink, Source, iri, literal
+from sovkg.load.importers.writer import Counts, Output, Problems, QuadSink, Source, iri, literal
 from sovkg.load.inputs import user_files
 from sovkg.load.sheets import read_tables
 
@@ -36,14 +36,6 @@ class SheetsOptions:
     retrieved: dt.date | None = None
     publisher: str | None = None
 
-
-@dataclass
-class Counts:
-    """What one import read and wrote."""
-
-    rows: int = 0
-    imported: int = 0
-    skipped: int = 0
 
 
 def nt(term: Node) -> str:

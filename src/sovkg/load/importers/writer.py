@@ -33,14 +33,17 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, BinaryIO, cast
 
 from sovkg.core.errors import SovkgInputError
 from sovkg.core.namespaces import KG, SOV
+from sovkg.load.lei import case_leis
 
 __all__ = [
-    "XSD_BOOLEAN", "XSD_DATE", "XSD_DECIMAL", "Output", "Problem", "Problems", "QuadFile", "QuadSink", "Source",
+    "XSD_BOOLEAN", "XSD_DATE", "XSD_DECIMAL", "Counts", "Output", "Problem", "Problems", "QuadFile", "QuadSink",
+    "Source",
     "StoreSink", "iri", "literal", "open_progress",
 ]
 
@@ -68,6 +71,7 @@ def iri(value: str) -> str:
     return f"<{value}>"
 
 
+@cache
 def sov(name: str) -> str:
     """An ontology term as an N-Triples term."""
     return f"<{SOV}{name}>"
@@ -224,6 +228,16 @@ class StoreSink(QuadSink):
 # -------------------------------------------------------------------------------------------- output
 
 
+@dataclass
+class Counts:
+    """What one import read (records), imported and skipped."""
+
+    rows: int = 0
+    imported: int = 0
+    skipped: int = 0
+
+
+
 class Output:
     """The triples of one input file, buffered and written to the sink in batches."""
 
@@ -262,10 +276,10 @@ class Source:
     member: str = ""
     """The file inside a zip archive, if any."""
 
-    @property
-    def node(self) -> str:
+    def __post_init__(self) -> None:
         digest = hashlib.sha1(f"{self.kind}\x1f{self.path.resolve()}\x1f{self.member}".encode()).hexdigest()[:12]
-        return kg(f"source/import/{self.kind}/{digest}")
+        self.node = kg(f"source/import/{self.kind}/{digest}")
+        """The source node (an N-Triples IRI)."""
 
     def write(self, out: Output) -> None:
         """Describe the source, and the graph as derived from it (PROV)."""
@@ -289,9 +303,19 @@ class Source:
 
     def cite(self, out: Output, subject: str, *, confidence: str | None = None) -> None:
         """Give a fact node this source and a confidence (``None``: the source's)."""
-        out.add(subject, sov("source"), self.node)
-        level = (confidence or self.confidence).capitalize()
-        out.add(subject, sov("confidence"), sov(f"{level}Confidence"))
+        out.add(subject, _SOURCE, self.node)
+        out.add(subject, _CONFIDENCE, _LEVELS[confidence or self.confidence])
+
+
+_SOURCE = sov("source")
+_CONFIDENCE = sov("confidence")
+_LEVELS = {level: sov(f"{level.capitalize()}Confidence") for level in ("high", "medium", "low")}
+
+
+def lei_term(lei: str) -> str:
+    """:func:`sovkg.load.lei.lei_iri` as an N-Triples term, without building an rdflib term (hot path)."""
+    found = case_leis().get(lei)
+    return f"<{found}>" if found is not None else f"<{KG}lei/{lei}>"
 
 
 # ------------------------------------------------------------------------------------------ progress
@@ -310,7 +334,7 @@ def open_progress(raw: IO[bytes], total: int | None, description: str, *, show: 
     from rich.progress import Progress
 
     with Progress(console=Console(stderr=True), transient=True) as progress:
-        reader: Any = progress.wrap_file(raw, total=total, description=description)
+        reader: Any = progress.wrap_file(cast(BinaryIO, raw), total=total, description=description)
         yield reader
 
 
