@@ -379,10 +379,28 @@ def test_imported_gleif_chain_exposes_a_system_hosted_by_the_subsidiary(tmp_path
     (folder / "hosting.csv").write_text(
         "system,provider,offer,activities,storage_country,remote_access_countries,valid_from,valid_until,source\n"
         "registry,SOVK00EXHEBERGE00012,,1;2,FR,,,,https://example.org/registry\n", encoding="utf-8")
-    kg = build([quads, folder], include_case=False, as_of=dt.date(2026, 11, 29))
+    bods = tmp_path / "bods.nq"
+    run_import("bods", [BODS_JSON], output=bods, retrieved=RETRIEVED)
+    kg = build([quads, bods, folder], include_case=False, as_of=dt.date(2026, 11, 29))
     assert (HOLDING, SOV.directlyControls, HEBERGEMENT) in kg.inferred
+    # BODS: a majority of votes, then the right to appoint the board, then 60 %: the person controls the host
+    jeanne, participations = KG["bods/p-jeanne"], KG["bods/e-participations"]
+    assert {(jeanne, SOV.directlyControls, participations), (participations, SOV.directlyControls, HOLDING),
+            (jeanne, SOV.controls, HEBERGEMENT)} <= set(kg.inferred)
     findings = [f for f in kg.findings if f.system == str(KG["user/system/registry"])]
     cloud_act = [f for f in findings if f.law == "https://w3id.org/sovkg/id/law/us-cloud-act"]
     assert [f.level for f in cloud_act] == ["control"]
     assert [p.iri for p in cloud_act[0].path][-2:] == [str(HEBERGEMENT), str(HOLDING)]
     assert INFERRED_GRAPH in {g.identifier for g in kg.dataset.graphs()}
+
+
+def test_progress_wraps_the_stream_without_changing_what_is_read() -> None:
+    import io
+
+    from sovkg.load.importers.writer import open_progress
+
+    raw = io.BytesIO(b"a,b\n1,2\n")
+    with open_progress(raw, 8, "test", show=True) as stream:
+        assert stream.read() == b"a,b\n1,2\n"
+    with open_progress(io.BytesIO(b"x"), 1, "test", show=False) as stream:
+        assert stream.read() == b"x"
