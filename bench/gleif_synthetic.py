@@ -271,7 +271,7 @@ def run_import(args: list[str]) -> dict[str, float]:
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def measure(sizes: list[int]) -> None:
+def measure(sizes: list[int], targets: tuple[str, ...] = ("store", "nq")) -> None:
     print("| legal entities | input | target | quads | wall time (s) | peak memory (MB) |")
     print("|---:|---|---|---:|---:|---:|")
     for size in sizes:
@@ -281,7 +281,7 @@ def measure(sizes: list[int]) -> None:
             gleif = [str(folder / "data" / n) for n in ("level1.csv", "rr.csv", "repex.csv")]
             for label, inputs, kind in (("GLEIF L1+RR+REPEX", gleif, "gleif"),
                                         ("BODS JSONL", [str(folder / "data" / "bods.jsonl")], "bods")):
-                for target in ("store", "nq"):
+                for target in targets:
                     dest = ["--store", str(folder / f"store-{kind}")] if target == "store" else \
                         ["--output", str(folder / f"{kind}.nq")]
                     result = run_import([kind, *inputs, *dest])
@@ -309,11 +309,12 @@ def main() -> None:
     g.add_argument("--seed", type=int, default=7)
     m = sub.add_parser("measure", help="generate and import each size, print a Markdown table")
     m.add_argument("--entities", type=int, nargs="+", default=[10_000, 100_000])
+    m.add_argument("--targets", nargs="+", choices=("store", "nq"), default=["store", "nq"])
     args = parser.parse_args()
     if args.command == "generate":
         print(json.dumps(generate(args.entities, args.out, args.seed)))
     else:
-        measure(args.entities)
+        measure(args.entities, tuple(args.targets))
 
 
 if __name__ == "__main__":

@@ -404,3 +404,18 @@ def test_progress_wraps_the_stream_without_changing_what_is_read() -> None:
         assert stream.read() == b"a,b\n1,2\n"
     with open_progress(io.BytesIO(b"x"), 1, "test", show=False) as stream:
         assert stream.read() == b"x"
+
+
+def test_a_store_import_in_several_bulk_loads_gives_the_same_store(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyoxigraph as ox
+
+    from sovkg.load.importers import writer
+
+    run_import("gleif", [LEVEL1, RELATIONSHIPS], store=tmp_path / "one", retrieved=RETRIEVED)
+    monkeypatch.setattr(writer, "BATCH", 7)
+    monkeypatch.setattr(writer, "STORE_CHUNK", 20)
+    run_import("gleif", [LEVEL1, RELATIONSHIPS], store=tmp_path / "many", retrieved=RETRIEVED)
+    one, many = ox.Store(str(tmp_path / "one")), ox.Store(str(tmp_path / "many"))
+    assert set(one) == set(many) and len(many) > 100
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["many", "one"]  # no chunk left behind

@@ -60,6 +60,9 @@ PROV = "http://www.w3.org/ns/prov#"
 BATCH = 20_000
 """Lines buffered before they are written out: the importers' memory does not grow with the input."""
 
+STORE_CHUNK = 250_000
+"""Quads per bulk load into a store (Oxigraph's bulk loader keeps one call's quads in memory)."""
+
 KEEP_PROBLEMS = 1_000
 """At most this many problems are kept for the message (all are counted)."""
 
@@ -200,7 +203,12 @@ class QuadFile(QuadSink):
 
 
 class StoreSink(QuadSink):
-    """An on-disk Oxigraph store: the imported files' graphs are replaced in one bulk load at the end."""
+    """An on-disk Oxigraph store: the imported files' graphs are replaced by bulk loads at the end.
+
+    The quads are staged in temporary N-Quads files of at most :data:`STORE_CHUNK` quads each,
+    loaded one after the other: Oxigraph's bulk loader holds a whole call's quads in memory, so
+    the chunks keep its memory bounded whatever the input size.
+    """
 
     def __init__(self, store: Path) -> None:
         if store.exists() and not store.is_dir():
@@ -209,6 +217,19 @@ class StoreSink(QuadSink):
             raise SovkgInputError(f"{store}: the folder {store.parent} does not exist")
         self.store = store
         super().__init__(store.parent)
+        self.chunks = [self.temp]
+        self.in_chunk = 0
+
+    def write(self, graph: str, lines: list[str]) -> None:
+        if self.in_chunk >= STORE_CHUNK:
+            self.handle.close()
+            handle, name = tempfile.mkstemp(prefix=".sovkg-import-", suffix=self.suffix, dir=self.store.parent)
+            self.temp = Path(name)
+            self.chunks.append(self.temp)
+            self.handle = os.fdopen(handle, "w", encoding="utf-8", newline="\n")
+            self.in_chunk = 0
+        self.in_chunk += len(lines)
+        super().write(graph, lines)
 
     def commit(self) -> None:
         import pyoxigraph as ox
@@ -218,11 +239,18 @@ class StoreSink(QuadSink):
             target = ox.Store(str(self.store))
             for graph in self.graphs:
                 target.remove_graph(ox.NamedNode(graph))
-            target.bulk_load(path=str(self.temp), format=ox.RdfFormat.N_QUADS)
+            for chunk in self.chunks:
+                target.bulk_load(path=str(chunk), format=ox.RdfFormat.N_QUADS)
             target.flush()
             del target
         finally:
-            self.temp.unlink(missing_ok=True)
+            for chunk in self.chunks:
+                chunk.unlink(missing_ok=True)
+
+    def abort(self) -> None:
+        super().abort()
+        for chunk in self.chunks:
+            chunk.unlink(missing_ok=True)
 
 
 # -------------------------------------------------------------------------------------------- output
