@@ -118,7 +118,6 @@ class GleifOptions:
     show_progress: bool | None = None
 
 
-
 def import_gleif(paths: list[Path], sink: QuadSink, problems: Problems, options: GleifOptions) -> Counts:
     """Import GLEIF CSV files (plain or zipped) into ``sink``, one named graph per CSV file."""
     counts = Counts()
@@ -140,13 +139,14 @@ def _members(path: Path, problems: Problems) -> Iterator[tuple[str, Callable[[],
         problems.add(path, None, None, "no such file")
         return
     if zipfile.is_zipfile(path):
-        archive = zipfile.ZipFile(path)
-        members = [m for m in archive.infolist() if m.filename.lower().endswith(".csv")]
-        if not members:
-            problems.add(path, None, None, "the zip file holds no .csv file")
-        for member in members:
-            yield member.filename, partial(archive.open, member), member.file_size
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.infolist() if m.filename.lower().endswith(".csv")]
+            if not members:
+                problems.add(path, None, None, "the zip file holds no .csv file")
+            for member in members:
+                yield member.filename, partial(archive.open, member), member.file_size
         return
+
     def opener() -> IO[bytes]:
         return path.open("rb")
 
@@ -177,8 +177,7 @@ def _import_csv(stream: IO[str], where: str, name: str, path: Path, out: Output,
         return
     published = options.published.isoformat() if options.published else _published(name)
     source = Source(path, "gleif", f"{title}, file {name}", PUBLISHER, GOLDEN_COPY_URL, "site", published,
-                    options.retrieved, CC0,
-                    member=name if name != path.name else "")
+                    options.retrieved, CC0, member=name if name != path.name else "")
     source.write(out)
     number = 1
     while True:
