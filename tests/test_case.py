@@ -91,3 +91,15 @@ def test_explain_health_data_hub_names_each_step_with_its_source(case):
     assert "controlled by Microsoft Corporation" in text
     assert "source:" in text
     assert "Loi SREN art. 31" in text
+
+
+def test_explain_lists_each_source_of_the_findings_once_not_once_per_law(case):
+    text = explain(case, "kg:system/health-data-hub").text
+    section = text.split("Exposure findings (sources numbered below, each listed once):\n", 1)[1].split("\n\n", 1)[0]
+    listed = [line for line in section.splitlines() if line.startswith("  [")]
+    titles = [line.split("] ", 1)[1] for line in listed]
+    assert titles and len(titles) == len(set(titles))
+    assert [line.split("]")[0] for line in listed] == [f"  [{n}" for n in range(1, len(listed) + 1)]
+    laws = [line for line in section.splitlines() if line.startswith("  • ")]
+    assert len(laws) >= 2  # the CLOUD Act and FISA 702 findings share their steps' sources
+    assert section.count("hosted by Microsoft Ireland Operations Limited (MIOL)") == len(laws)

@@ -96,16 +96,22 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--fail-on-violation", action="store_true", help="exit 1 when a rule is violated")
     p.add_argument("--html", metavar="DIR", help="also write DIR/report.html, self-contained and printable")
     p.add_argument("--lang", choices=("en", "fr"), default="en", help="language of the HTML report (default: en)")
+    p.add_argument("--excel", action="store_true",
+                   help="CSV for a French Excel: ';' separators and a UTF-8 byte-order mark")
     p.set_defaults(func=_report)
 
     p = sub.add_parser("exposure", parents=[common], help="systems exposed to foreign access laws, with paths")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     p.add_argument("--law", help="only this law (IRI, CURIE or label)")
     p.add_argument("--system", help="only this system (IRI, CURIE or label)")
+    p.add_argument("--excel", action="store_true",
+                   help="CSV for a French Excel: ';' separators and a UTF-8 byte-order mark")
     p.set_defaults(func=_exposure)
 
     p = sub.add_parser("validate", parents=[common], help="check the compliance and integrity rules")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--excel", action="store_true",
+                   help="CSV for a French Excel: ';' separators and a UTF-8 byte-order mark")
     p.set_defaults(func=_validate)
 
     p = sub.add_parser("query", parents=[common], help="run a competency question or a .rq file")
@@ -122,6 +128,8 @@ def _parser() -> argparse.ArgumentParser:
                         "is not counted)")
     p.add_argument("--allow-remote", action="store_true",
                    help="allow SERVICE calls to remote SPARQL endpoints (refused by default)")
+    p.add_argument("--excel", action="store_true",
+                   help="CSV for a French Excel: ';' separators and a UTF-8 byte-order mark")
     p.set_defaults(func=_query)
 
     p = sub.add_parser("explain", parents=[common], help="explain a system, organisation or law, with sources")
@@ -157,11 +165,15 @@ def _parser() -> argparse.ArgumentParser:
                        help="providers that could host a system without breaking a rule, and why others cannot")
     p.add_argument("system", metavar="SYSTEM", help="IRI, CURIE (kg:system/…) or label")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--excel", action="store_true",
+                   help="CSV for a French Excel: ';' separators and a UTF-8 byte-order mark")
     p.set_defaults(func=_alternatives)
 
     p = sub.add_parser("expiring", parents=[common], help="certificates and qualifications that end within N days")
     p.add_argument("--within", type=int, default=90, metavar="DAYS", help="window in days (default: 90)")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--excel", action="store_true",
+                   help="CSV for a French Excel: ';' separators and a UTF-8 byte-order mark")
     p.set_defaults(func=_expiring)
 
     p = sub.add_parser("export", parents=[common], help="export asserted and derived facts")
@@ -182,6 +194,19 @@ def _parser() -> argparse.ArgumentParser:
                    help="largest request body or query string (default: 65536)")
     p.add_argument("--workers", type=int, default=2, metavar="N", help="queries that run at once (default: 2)")
     p.set_defaults(func=_serve)
+
+    p = sub.add_parser("import", help="import GLEIF, BODS or spreadsheet files into a store or an N-Quads/TriG file")
+    p.add_argument("format", choices=("gleif", "bods", "sheets"), help="the input format")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="input files (GLEIF: .csv or .zip; BODS: .json, .jsonl)")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--store", metavar="PATH", help="an on-disk Oxigraph store (created if absent)")
+    target.add_argument("--output", metavar="FILE", help="an N-Quads (.nq) or TriG (.trig) file, written atomically")
+    p.add_argument("--strict", action="store_true", help="stop at the first malformed row (exit 2, nothing written)")
+    p.add_argument("--at", metavar="YYYY-MM-DD", help="GLEIF: keep only the relationships in force that day")
+    p.add_argument("--retrieved", metavar="YYYY-MM-DD", help="when the files were downloaded (default: their date)")
+    p.add_argument("--published", metavar="YYYY-MM-DD", help="the publication date (default: from the file)")
+    p.add_argument("--publisher", metavar="NAME", help="BODS and spreadsheets: who published the files")
+    p.set_defaults(func=_import)
     return parser
 
 
@@ -254,8 +279,8 @@ def _report(args: argparse.Namespace) -> int:
         out = Path(args.output)
         write_files(out, {  # all four files, or none
             "report.json": json.dumps(data, indent=2, ensure_ascii=False) + "\n",
-            "exposure.csv": findings_csv(data["findings"]),
-            "validation.csv": validation_csv(data["validation"]["results"]),
+            "exposure.csv": _csv(args, findings_csv(data["findings"])),
+            "validation.csv": _csv(args, validation_csv(data["validation"]["results"])),
             "graph.trig": export_graph(kg, "trig"),
         })
         print(f"sovkg: wrote report.json, exposure.csv, validation.csv, graph.trig to {out}", file=sys.stderr)
@@ -314,7 +339,7 @@ def _exposure(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     elif args.format == "csv":
-        sys.stdout.write(findings_csv(rows))
+        sys.stdout.write(_csv(args, findings_csv(rows)))
     else:
         if not rows:
             print(f"No system is exposed to a foreign access law as of {kg.as_of.isoformat()}.")
@@ -340,7 +365,7 @@ def _validate(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(data, indent=2, ensure_ascii=False))
     elif args.format == "csv":
-        sys.stdout.write(validation_csv(data["results"]))
+        sys.stdout.write(_csv(args, validation_csv(data["results"])))
     else:
         from sovkg.core.tables import plural
 
@@ -394,7 +419,7 @@ def _print_query(args: argparse.Namespace, kg: Any, query: Any, bindings: dict[s
     with time_limit(seconds, message), progress(f"Running {spec.name}"):
         result = run_query(kg.union, spec, bindings, named_graphs=kg.dataset,
                            allow_service=getattr(args, "allow_remote", False))
-    print_result(result, args.format, where=spec.name)
+    print_result(result, args.format, where=spec.name, excel=getattr(args, "excel", False))
     return 0
 
 
@@ -442,7 +467,7 @@ def _alternatives(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     elif args.format == "csv":
-        sys.stdout.write(alternatives_csv(result))
+        sys.stdout.write(_csv(args, alternatives_csv(result)))
     else:
         print(render_alternatives(result))
     return 0
@@ -487,7 +512,38 @@ def _serve(args: argparse.Namespace) -> int:
     return run_cli(args)
 
 
+def _import(args: argparse.Namespace) -> int:
+    from sovkg.core.dates import parse_iso_date
+    from sovkg.load.importers import run_import
+
+    def day(text: str | None) -> dt.date | None:
+        return parse_iso_date(text) if text else None
+
+    result = run_import(args.format, [Path(p) for p in args.paths],
+                        store=Path(args.store) if args.store else None,
+                        output=Path(args.output) if args.output else None, strict=args.strict, at=day(args.at),
+                        retrieved=day(args.retrieved), published=day(args.published), publisher=args.publisher)
+    for problem in result.problems:
+        print(f"sovkg: {problem}", file=sys.stderr)
+    if result.problem_count > len(result.problems):
+        print(f"sovkg: … and {result.problem_count - len(result.problems)} more problems", file=sys.stderr)
+    target = args.store or args.output
+    print(f"sovkg: imported {result.imported} of {result.rows} records ({result.quads} quads, "
+          f"{len(result.graphs)} graphs) into {target}; {result.skipped} skipped, "
+          f"{result.problem_count} problems", file=sys.stderr)
+    return 0
+
+
 # ----------------------------------------------------------------------------------------- helpers
+
+
+def _csv(args: argparse.Namespace, text: str) -> str:
+    """CSV as asked: comma-separated, or for a French Excel with ``--excel``."""
+    if not getattr(args, "excel", False):
+        return text
+    from sovkg.core.text import excel_csv
+
+    return excel_csv(text)
 
 
 def _uri(iri: str) -> Any:

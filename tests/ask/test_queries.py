@@ -81,6 +81,7 @@ CASES: dict[str, dict[str, str]] = {
     "CQ25-legal-requirements": {"requirement": "kg:requirement/hds-2024-req-28-eea-storage"},
     "CQ26-certificates-expiring": {},
     "CQ27-effective-ownership": {"organisation": "kg:org/fx-fr-host"},
+    "CQ28-undisclosed-parents": {},
 }
 """Bindings each CQ is tested with on its fixture (CURIEs, as a user would type them).
 
@@ -211,6 +212,7 @@ NOT_QUERIED: dict[str, str] = {
     "TransferSafeguard": "the type of the values of sov:remoteAccessSafeguard (CQ05)",
     "controlledBy": "the inverse of sov:controls, which the queries use",
     "directlyControls": "queries use sov:ControlDerivation (which names the stake) or the closed sov:controls",
+    "branchOf": "imported from GLEIF next to a control stake of the head office, which the queries follow",
     "implements": "links shapes to requirements; shapes graphs are not part of the queried data",
     "Scenario": "describes a scenario file (docs/scenarios.md); scenarios are applied, not queried",
     "hypothetical": "marks the facts a scenario adds; `sovkg diff` reports them",

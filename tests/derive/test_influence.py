@@ -110,9 +110,33 @@ def test_an_indirect_holding_of_60_times_50_percent_counts_30_percent(graph):
     )
     assert findings(kg) == {(SYSTEM, CLOUD_ACT, "influence"), (SYSTEM, FISA, "influence")}
     finding = next(f for f in kg.findings if f.law == CLOUD_ACT)
-    assert [p.iri for p in finding.path] == [SYSTEM, PROVIDER, str(KG["org/us-fund"])]
-    assert finding.evidence[2].relation == "held 30 % of the capital and 30 % of the voting rights by"
-    assert [s.iri for s in finding.evidence[2].sources] == [str(KG["source/fund-stake"]), str(KG["source/parent-stake"])]
+    # every company on the chain is a step: the holding, itself bound through control by the US parent
+    assert [p.iri for p in finding.path] == [SYSTEM, PROVIDER, str(KG["org/lu-holding"]), str(KG["org/us-fund"])]
+    assert finding.evidence[2].relation == "held 50 % of the capital and 50 % of the voting rights by"
+    assert finding.evidence[3].relation == "controlled by"
+    assert finding.evidence[3].via == str(KG["stake/fund-holding"])
+    assert agrees_with_reference(kg)
+
+
+def test_an_influence_path_names_every_company_on_the_chain(graph):
+    """If a US fund holds 40 % of a Luxembourg holding (no control) that holds 80 % of the provider, the fund holds
+    32 % in all: influence, and the path goes provider → holding → fund, the holding not skipped."""
+    kg = graph(
+        "<org/lu-holding> a sov:Company ; rdfs:label \"Holding SARL\"@en ; sov:registeredOffice <country/LU> .\n"
+        + stake("fund-holding", "us-fund", "lu-holding", 40.0, source="parent-stake")
+        + stake("holding-host", "lu-holding", "fr-host", 80.0, source="holding-stake")
+    )
+    assert findings(kg) == {(SYSTEM, CLOUD_ACT, "influence"), (SYSTEM, FISA, "influence")}
+    finding = next(f for f in kg.findings if f.law == CLOUD_ACT)
+    assert [p.iri for p in finding.path] == [SYSTEM, PROVIDER, str(KG["org/lu-holding"]), str(KG["org/us-fund"])]
+    holding, fund = finding.evidence[2], finding.evidence[3]
+    assert (holding.relation, holding.via) == ("held 80 % of the capital and 80 % of the voting rights by",
+                                               str(KG["stake/holding-host"]))
+    assert [s.iri for s in holding.sources] == [str(KG["source/holding-stake"])]
+    assert fund.relation == ("in turn held 40 % of the capital and 40 % of the voting rights by (in all, "
+                             "Hébergeur Français SAS is held 32 % of the capital and 32 % of the voting rights)")
+    assert fund.via == str(KG["derived/effective-ownership/org/us-fund/org/fr-host"])
+    assert [s.iri for s in fund.sources] == [str(KG["source/holding-stake"]), str(KG["source/parent-stake"])]
     assert agrees_with_reference(kg)
 
 

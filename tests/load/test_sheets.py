@@ -63,7 +63,7 @@ def test_readme_and_guide_document_every_column() -> None:
     readme = (TEMPLATES / "README.md").read_text(encoding="utf-8")
     guide = (ROOT / "docs" / "spreadsheets.md").read_text(encoding="utf-8")
     columns = {c for cols in COLUMNS.values() for c in cols} | set(OPTIONAL_COLUMNS)
-    assert len(columns) == 27
+    assert len(columns) == 28
     for column in columns:
         assert f"`{column}`" in readme, column
     for name in TEMPLATE_NAMES:
@@ -390,18 +390,21 @@ EXPECTED_ERRORS: dict[str, list[str]] = {
     ],
     "empty-file": [
         "stakes.csv: the file is empty; expected a header row: holder,held,capital_pct,voting_pct,veto,"
-        "board_majority,valid_from,valid_until,source (and optionally confidence)",
+        "board_majority,valid_from,valid_until,source (required: holder, held; the others may be left out; "
+        "confidence may be added)",
     ],
     "encoding": [
         "organisations.csv: line 3: the file is not UTF-8 text (in a spreadsheet program, save as \"CSV UTF-8\")",
     ],
     "header": [
-        "organisations.csv: row 1: the header does not match the template (missing column 'lei'; unknown column "
-        "'lei code'); expected: id,name,kind,country,hq_country,lei,source (and optionally confidence)",
+        "organisations.csv: row 1: the header does not match the template (unknown column 'lei code'); expected: "
+        "id,name,kind,country,hq_country,principal_country,lei,source (required: id or lei; the others may be left "
+        "out; confidence may be added)",
     ],
     "header-repeated": [
         "stakes.csv: row 1: the header does not match the template (repeated column 'source'); expected: holder,held,"
-        "capital_pct,voting_pct,veto,board_majority,valid_from,valid_until,source (and optionally confidence)",
+        "capital_pct,voting_pct,veto,board_majority,valid_from,valid_until,source (required: holder, held; the others "
+        "may be left out; confidence may be added)",
     ],
     "id": [
         "organisations.csv: row 2, column 'id': 'acme corp' is not a valid id: use letters, digits, '-', '_' or '.', "
@@ -593,3 +596,123 @@ def test_cli_bad_spreadsheet_exits_2_with_the_file_row_and_column() -> None:
         "tests/fixtures/tabular/errors/percent/stakes.csv: row 3, column 'capital_pct': '-5' is not a percentage "
         "between 0 and 100",
     ]
+
+
+# ------------------------------------------------------------------- optional columns, workbooks
+
+
+def test_optional_columns_may_be_left_out_of_the_header(tmp_path: Path) -> None:
+    folder = write_folder(tmp_path / "short", {
+        "organisations.csv": "id,country,principal_country\nacme,IE,FR\nfund,US,\n",
+        "stakes.csv": "held,holder,capital_pct\nacme,fund,30\n",
+    })
+    data = read_tables([folder / "organisations.csv", folder / "stakes.csv"])
+    orgs = set(data.graphs[folder / "organisations.csv"])
+    acme = KG["user/org/acme"]
+    assert {(acme, SOV.registeredOffice, KG["country/IE"]), (acme, SOV.principalEstablishment, KG["country/FR"]),
+            (acme, RDF.type, SOV.Organisation), (acme, RDFS.label, Literal("acme"))} <= orgs
+    assert not any(p == SOV.centralAdministration for s, p, _ in orgs if s == acme)
+    stake = next(s for s, p, o in data.graphs[folder / "stakes.csv"] if o == SOV.OwnershipStake)
+    assert (stake, SOV.capitalPercent, Literal("30.0", datatype=XSD.decimal)) in data.graphs[folder / "stakes.csv"]
+
+
+def test_a_required_column_cannot_be_left_out(tmp_path: Path) -> None:
+    folder = write_folder(tmp_path / "short", {"stakes.csv": "holder,capital_pct\nacme,30\n",
+                                               "organisations.csv": "name\nAcme\n"})
+    with pytest.raises(SovkgInputError) as caught:
+        read_tables([folder / "stakes.csv", folder / "organisations.csv"])
+    assert str(caught.value).splitlines() == [
+        f"{folder / 'organisations.csv'}: row 1: the header does not match the template (missing column 'id' or "
+        "'lei'); expected: id,name,kind,country,hq_country,principal_country,lei,source (required: id or lei; the "
+        "others may be left out; confidence may be added)",
+        f"{folder / 'stakes.csv'}: row 1: the header does not match the template (missing column 'held'); expected: "
+        "holder,held,capital_pct,voting_pct,veto,board_majority,valid_from,valid_until,source (required: holder, "
+        "held; the others may be left out; confidence may be added)",
+    ]
+
+
+def test_principal_country_is_refused_for_a_person(tmp_path: Path) -> None:
+    folder = write_folder(tmp_path / "p", {"organisations.csv": "id,kind,country,principal_country\nann,person,FR,FR\n"})
+    with pytest.raises(SovkgInputError, match="row 2, column 'principal_country': a person has no principal "
+                                              "establishment"):
+        read_tables([folder / "organisations.csv"])
+
+
+def _workbook(path: Path, sheets: dict[str, list[list[object]]], percent_cells: tuple[str, ...] = ()) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+        for ref in percent_cells if title == "stakes" else ():
+            sheet[ref].number_format = "0.00%"
+    book.save(path)
+    return path
+
+
+def test_an_xlsx_workbook_is_read_like_a_folder_of_templates(tmp_path: Path) -> None:
+    book = _workbook(tmp_path / "book.xlsx", {
+        "_Instructions": [["Fill one sheet per template"]],
+        "organisations": [["id", "name", "country", "hq_country"], ["acme", "Acme Cloud", "IE", "IE"],
+                          ["fund", "US Fund", "US", None]],
+        "stakes": [["holder", "held", "capital_pct", "voting_pct", "valid_from"],
+                   ["fund", "acme", 0.3, 30, dt.datetime(2024, 3, 1)]],
+    }, percent_cells=("C2",))
+    data = read_tables([book])
+    triples = set(data.graphs[book])
+    stake = next(s for s, p, o in triples if o == SOV.OwnershipStake)
+    assert {(stake, SOV.holder, KG["user/org/fund"]), (stake, SOV.held, KG["user/org/acme"]),
+            (stake, SOV.capitalPercent, Literal("30.0", datatype=XSD.decimal)),
+            (stake, SOV.votingPercent, Literal("30.0", datatype=XSD.decimal)),
+            (stake, SOV.validFrom, Literal("2024-03-01", datatype=XSD.date))} <= triples
+    assert (KG["user/org/acme"], SOV.registeredOffice, KG["country/IE"]) in triples
+    row_source = next(o for s, p, o in triples if s == stake and p == SOV.source)
+    assert str(next(o for s, p, o in triples if s == row_source and p == SOV.url)) == \
+        book.resolve().as_uri() + "#sheet=stakes&row=2"
+    kg = build([book], include_case=False, as_of=TODAY)
+    assert (KG["user/org/fund"], SOV.directlyControls, KG["user/org/acme"]) not in kg.inferred  # 30 %: no control
+
+
+def test_workbook_errors_name_the_sheet_row_and_column(tmp_path: Path) -> None:
+    book = _workbook(tmp_path / "book.xlsx", {
+        "organisations": [["id", "country"], ["acme", "UK"]],
+        "stakes": [["holder", "held", "capital_pct"], ["acme", "nobody", 120]],
+        "Stakess": [["x"]],
+    })
+    with pytest.raises(SovkgInputError) as caught:
+        read_tables([book])
+    assert str(caught.value).splitlines() == [
+        f"{book}: sheet 'Stakess' is not a template (name the sheets organisations, stakes, systems, hosting, "
+        "certificates; a sheet whose name starts with '_' is ignored)",
+        f"{book}, sheet 'organisations': row 2, column 'country': 'UK' is not an ISO 3166-1 alpha-2 country code "
+        "(the United Kingdom is GB)",
+        f"{book}, sheet 'stakes': row 2, column 'held': 'nobody' is neither an id defined in {book}, sheet "
+        "'organisations' nor an LEI",
+        f"{book}, sheet 'stakes': row 2, column 'capital_pct': '120' is not a percentage between 0 and 100",
+    ]
+
+
+def test_excel_option_writes_csv_for_a_french_excel(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sovkg.cli import main
+
+    args = ["exposure", "--no-case", "--data", str(EXAMPLE), "--at", "2026-11-29", "--format", "csv"]
+    assert main(args) == 0
+    plain = capsys.readouterr().out
+    assert main([*args, "--excel"]) == 0
+    excel = capsys.readouterr().out
+    assert not plain.startswith("\ufeff") and excel.startswith("\ufeff")
+    header = plain.splitlines()[0]
+    assert excel.splitlines()[0] == "\ufeff" + header.replace(",", ";")
+    import csv as csv_module
+    import io
+
+    assert list(csv_module.reader(io.StringIO(excel[1:]), delimiter=";")) == list(csv_module.reader(io.StringIO(plain)))
+    out = tmp_path / "report"
+    assert main(["report", "--no-case", "--data", str(EXAMPLE), "--at", "2026-11-29", "--output", str(out),
+                 "--excel"]) == 0
+    capsys.readouterr()
+    assert (out / "exposure.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert (out / "validation.csv").read_text(encoding="utf-8-sig").splitlines()[0].count(";") >= 3

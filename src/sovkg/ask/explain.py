@@ -93,15 +93,25 @@ def explain(kg: Any, name: str, *, lang: str = "en") -> Explanation:
     lines.append("")
     if findings:
         lines.append(m("findings"))
+        cited: dict[str, int] = {}
+        listed: list[str] = []
         for f in findings:
             lines.append(m("finding", system=name_of(f.system), law=name_of(f.law), level=level(f.level, lang)))
             for step in f.evidence[1:]:
                 conf = m("confidence", confidence=_confidence(kg, step.confidence, lang)) if step.confidence else ""
-                lines.append(f"      {_relation(kg, step.relation, lang)} {name_of(step.iri)}{conf}")
+                numbers = []
                 for s in step.sources:
-                    where = f" <{s.url}>" if s.url else ""
-                    date = f", {s.date}" if s.date else ""
-                    lines.append(f"          {m('source')}: {s.title}{date}{where}")
+                    if s.iri not in cited:
+                        cited[s.iri] = len(cited) + 1
+                        where = f" <{s.url}>" if s.url else ""
+                        date = f", {s.date}" if s.date else ""
+                        listed.append(f"  [{cited[s.iri]}] {s.title}{date}{where}")
+                    numbers.append(f"[{cited[s.iri]}]")
+                refs = m("source_refs", numbers=" ".join(numbers)) if numbers else ""
+                lines.append(f"      {_relation(kg, step.relation, lang)} {name_of(step.iri)}{conf}{refs}")
+        if listed:
+            lines.append(m("finding_sources"))
+            lines.extend(listed)
     else:
         lines.append(m("findings_none"))
 

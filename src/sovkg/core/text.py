@@ -121,3 +121,20 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     for row in rows:
         writer.writerow([csv_cell(c) for c in row])
     return buffer.getvalue()
+
+
+def excel_csv(text: str) -> str:
+    """Rewrite comma-separated CSV for a French (or other continental) Excel: ``;`` separators and a UTF-8 BOM.
+
+    Excel set to a locale whose decimal separator is a comma splits CSV on ``;`` and reads a file as
+    UTF-8 only when it starts with a byte-order mark; values are kept as they are (quoted where they
+    hold a ``;``, a quote or a line break).
+
+    >>> excel_csv('system,label\\nkg:a,"Dupont, Durand; associés"\\n')
+    '\\ufeffsystem;label\\nkg:a;"Dupont, Durand; associés"\\n'
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    for row in csv.reader(io.StringIO(text, newline="")):
+        writer.writerow(row)
+    return "\ufeff" + out.getvalue()

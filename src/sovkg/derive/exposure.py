@@ -320,11 +320,13 @@ class _Influence:
                 self.scopes[held].append((scope, node))
         self.stakes_in: dict[Node, list[Node]] = defaultdict(list)  # held -> [holder]
         self.stakes_out: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)  # holder -> [(held, stake)]
+        self.stakes_up: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)  # held -> [(holder, stake)]
         for stake in instances(graph, SOV.OwnershipStake):
             holder, held = graph.value(stake, SOV.holder), graph.value(stake, SOV.held)
             if holder is not None and held is not None and in_effect(graph, stake):
                 self.stakes_in[held].append(holder)
                 self.stakes_out[holder].append((held, stake))
+                self.stakes_up[held].append((holder, stake))
         self.through_control: dict[Node, set[Node]] = defaultdict(set)  # entity -> laws binding it through control
         for (entity, law), found in bindings.items():
             if any(b.basis == SOV.ReachByControl for b in found):
@@ -341,11 +343,11 @@ class _Influence:
                 share = _lower_share(graph, ownership)
                 if share is None or share <= self.individual or (holder, SOV.controls, provider) in graph:
                     continue
-                step = _Step(holder, f"held {share_text(graph, ownership)} by", ownership,
-                             self._sources(self._chain_stakes([holder], provider)))
+                steps = self._chain(provider, holder, f"held {share_text(graph, ownership)} by", ownership,
+                                    self._sources(self._chain_stakes([holder], provider)))
                 for law in sorted(self.laws_of.get(holder, set()) - through_control, key=str):
                     for _, tail in _bound_paths(holder, law, self.bindings, self.controllers, graph):
-                        self.single.append((system, law, [*head, step, *tail]))
+                        self.single.append((system, law, [*head, *steps, *tail]))
         if self.collective is not None:
             for country, ownership in sorted(self.scopes.get(provider, ()), key=lambda pair: [str(n) for n in pair]):
                 share = _lower_share(graph, ownership)
@@ -372,9 +374,9 @@ class _Influence:
                     holder = bound[0][0]
                     relation = (f"held, together with the other holders established in {label(graph, country)} "
                                 f"({share_text(graph, ownership)} in all), by")
-                    step = _Step(holder, relation, ownership, sources)
+                    steps = self._chain(provider, holder, relation, ownership, sources)
                     for _, tail in _bound_paths(holder, law, self.bindings, self.controllers, graph):
-                        self.together.append((system, law, [*head, step, *tail]))
+                        self.together.append((system, law, [*head, *steps, *tail]))
 
     def offer_all(self, offer: Callable[[Node, Node, str, list[_Step]], None]) -> None:
         """Offer the single-holder paths, then the holders-together paths for (system, law) pairs that have none."""
@@ -384,6 +386,45 @@ class _Influence:
         for system, law, steps in self.together:
             if (system, law) not in done:
                 offer(system, law, "influence", steps)
+
+    def _chain(self, provider: Node, holder: Node, relation: str, ownership: Node,
+               sources: tuple[Node, ...]) -> list[_Step]:
+        """The steps from ``provider`` up to ``holder``: every company on the shortest chain of in-effect stakes.
+
+        The intermediate companies are steps of their own (``held … by``, through their stake);
+        the last step reaches ``holder`` through the ownership node, with ``relation`` (the share
+        that counts) and the sources of every stake on the chains. A holder reached by no chain of
+        recorded stakes (an ownership node stated directly) is one step.
+        """
+        graph = self.graph
+        previous: dict[Node, tuple[Node, Node]] = {}
+        queue = deque([provider])
+        seen = {provider}
+        while queue and holder not in previous:
+            node = queue.popleft()
+            for upper, stake in sorted(self.stakes_up.get(node, ()), key=lambda pair: [str(n) for n in pair]):
+                if upper not in seen:
+                    seen.add(upper)
+                    previous[upper] = (node, stake)
+                    queue.append(upper)
+        chain: list[tuple[Node, Node]] = []  # (company, stake by which the company below is held)
+        node = holder
+        while node in previous and node != provider:
+            below, stake = previous[node]
+            chain.append((node, stake))
+            node = below
+        chain.reverse()
+        if len(chain) <= 1:
+            return [_Step(holder, relation, ownership, sources)]
+        steps = [
+            _Step(company, f"held {share_text(graph, stake)} by", stake,
+                  tuple(sorted(set(graph.objects(stake, SOV.source)), key=str)))
+            for company, stake in chain[:-1]
+        ]
+        last_stake = chain[-1][1]
+        steps.append(_Step(holder, f"in turn held {share_text(graph, last_stake)} by (in all, {label(graph, provider)} "
+                                   f"is {relation.removesuffix(' by')})", ownership, sources))
+        return steps
 
     def _chain_stakes(self, holders: list[Node], held: Node) -> set[Node]:
         """The in-effect stakes on the chains from any of ``holders`` down to ``held``."""

@@ -1,9 +1,9 @@
 """List the files a run reads, without parsing them (cheap: used for cache keys).
 
-A run reads RDF files (by suffix) and the spreadsheet templates of :mod:`sovkg.load.sheets` (CSV files
-named ``organisations.csv``, ``stakes.csv``, ``systems.csv``, ``hosting.csv`` or
-``certificates.csv``). This module stays import-light (no rdflib): the report cache uses it to
-decide whether anything needs parsing at all.
+A run reads RDF files (by suffix) and the spreadsheet templates of :mod:`sovkg.load.sheets`: CSV
+files named ``organisations.csv``, ``stakes.csv``, ``systems.csv``, ``hosting.csv`` or
+``certificates.csv``, or ``.xlsx`` workbooks with one sheet per template. This module stays
+import-light (no rdflib): the report cache uses it to decide whether anything needs parsing at all.
 
 >>> files = bundled_files(include_case=False, include_reference=False)
 >>> files[0].graph.startswith("https://w3id.org/sovkg/graph/ontology/")
@@ -24,6 +24,9 @@ GRAPH_BASE = "https://w3id.org/sovkg/graph/"
 
 RDF_SUFFIXES: tuple[str, ...] = (".ttl", ".nt", ".nq", ".trig", ".jsonld", ".rdf", ".owl", ".xml")
 """File suffixes sovkg reads as RDF."""
+
+WORKBOOK_SUFFIXES: tuple[str, ...] = (".xlsx",)
+"""Spreadsheet workbooks sovkg reads: one sheet per template (:mod:`sovkg.load.sheets`)."""
 
 TEMPLATE_NAMES: tuple[str, ...] = (
     "organisations.csv",
@@ -74,10 +77,12 @@ def user_files(paths: Iterable[str | Path]) -> list[InputFile]:
         require_file_or_folder(path, raw)
         if path.is_dir():
             tables = template_files_in(path, recursive=True)
-            found = sorted(rdf_files_in(path, recursive=True) + tables)
+            books = sorted(p for p in path.glob("**/*") if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES
+                           and not p.name.startswith("~$"))
+            found = sorted(rdf_files_in(path, recursive=True) + tables + books)
             if not found:
                 raise SovkgInputError(f"{raw}: the folder holds no RDF file ({suffix_list()})")
-        elif path.suffix.lower() in RDF_SUFFIXES:
+        elif path.suffix.lower() in RDF_SUFFIXES + WORKBOOK_SUFFIXES:
             found = [path]
         elif path.suffix.lower() == ".csv":
             if template_name(path) is None:
@@ -183,8 +188,8 @@ def template_files_in(folder: Path, *, recursive: bool) -> list[Path]:
 
 def suffix_list() -> str:
     """The readable suffixes, for error messages."""
-    return "readable: " + ", ".join(sorted(RDF_SUFFIXES)) + ", and the spreadsheet templates (" + ", ".join(
-        TEMPLATE_NAMES) + ")"
+    return "readable: " + ", ".join(sorted(RDF_SUFFIXES)) + ", the spreadsheet templates (" + ", ".join(
+        TEMPLATE_NAMES) + ") and .xlsx workbooks of them"
 
 
 def template_list() -> str:

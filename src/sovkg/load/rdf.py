@@ -60,7 +60,7 @@ def load_files(files: Sequence[InputFile]) -> Dataset:
     their ``kg:`` references are checked against the whole dataset at the end. Any error leaves
     nothing loaded.
     """
-    tables = [item.path for item in files if item.path.suffix.lower() == ".csv"]
+    tables = [item.path for item in files if item.path.suffix.lower() in (".csv", ".xlsx")]
     tabular = None
     if tables:
         from sovkg.load import sheets as tabular_module
@@ -121,7 +121,7 @@ def parse_file(path: Path) -> Iterator[tuple[Node, Node, Node]]:
 
     A syntax error becomes a :class:`SovkgInputError` naming the file, line and column.
     """
-    if path.suffix.lower() == ".csv":
+    if path.suffix.lower() in (".csv", ".xlsx"):
         from sovkg.load.sheets import read_tables
 
         yield from read_tables([path]).graphs[path]

@@ -50,11 +50,11 @@ import hashlib
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from rdflib import DCTERMS, RDF, RDFS, XSD, Literal, URIRef
 from rdflib.term import Node
@@ -64,12 +64,13 @@ from sovkg.core.errors import SovkgInputError
 from sovkg.core.namespaces import KG, SOV
 from sovkg.core.text import control_character, describe
 from sovkg.load.countries import ISO_COUNTRIES, country_iri, country_triples
-from sovkg.load.inputs import TEMPLATE_NAMES, template_name, template_siblings
+from sovkg.load.inputs import TEMPLATE_NAMES, WORKBOOK_SUFFIXES, template_name, template_siblings
+from sovkg.load.lei import lei_iri
 
 Triple = tuple[Node, Node, Node]
 
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "organisations.csv": ("id", "name", "kind", "country", "hq_country", "lei", "source"),
+    "organisations.csv": ("id", "name", "kind", "country", "hq_country", "principal_country", "lei", "source"),
     "stakes.csv": ("holder", "held", "capital_pct", "voting_pct", "veto", "board_majority", "valid_from",
                    "valid_until", "source"),
     "systems.csv": ("id", "name", "controller", "data_category", "sensitive", "source"),
@@ -82,6 +83,16 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 
 OPTIONAL_COLUMNS: tuple[str, ...] = ("confidence",)
 """Columns any template may add."""
+
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "organisations.csv": (),  # but one of id and lei
+    "stakes.csv": ("holder", "held"),
+    "systems.csv": ("id",),
+    "hosting.csv": ("system", "provider"),
+    "certificates.csv": ("holder", "scheme"),
+}
+"""The columns a header must have; the others may be left out (their cells are then empty)."""
+
 
 assert tuple(COLUMNS) == TEMPLATE_NAMES
 
@@ -153,6 +164,8 @@ class TabularData:
                     out.setdefault(path, []).extend(country_triples(code))
                     seen.add(code)
         return out
+    problems: list[tuple[Path, int | None, str | None, str]] = field(default_factory=list)
+    """With ``lenient``: every problem as (file, row, column, message); the rows they concern are left out."""
 
     def check_external(self, is_described: Callable[[URIRef], bool]) -> None:
         """Raise :class:`SovkgInputError` for every ``kg:`` reference the loaded data does not describe."""
@@ -165,23 +178,32 @@ class TabularData:
         _raise(problems)
 
 
-def read_tables(paths: Sequence[Path]) -> TabularData:
+def read_tables(paths: Sequence[Path], *, lenient: bool = False) -> TabularData:
     """Read spreadsheet templates into triples, one list per file.
 
     Each file is read with the templates next to it (where its ids are defined); every problem in
-    those files is reported in one :class:`SovkgInputError` and nothing is returned.
+    those files is reported in one :class:`SovkgInputError` and nothing is returned. With
+    ``lenient`` (the importer's default), the rows with a problem are left out, the others are
+    returned, and the problems are listed in :attr:`TabularData.problems`.
     """
     errors = _Errors()
     by_folder: dict[Path, list[Path]] = {}
+    graphs: dict[Path, list[Triple]] = {}
+    external: list[ExternalReference] = []
+    countries: dict[Path, set[str]] = {}
     for path in paths:
+        if path.suffix.lower() in WORKBOOK_SUFFIXES:
+            book = _Folder.from_workbook(path, errors)
+            book.read()
+            graphs[path] = [t for table in book.tables.values() for t in table.triples]
+            external.extend(book.external)
+            countries[path] = {code for codes in book.countries.values() for code in codes}
+            continue
         if template_name(path) is None:
             errors.add(path, None, None, f"{path.name!r} is not a spreadsheet template name (a spreadsheet must be "
                                          f"named {', '.join(TEMPLATE_NAMES[:-1])} or {TEMPLATE_NAMES[-1]})")
             continue
         by_folder.setdefault(path.parent, []).append(path)
-    graphs: dict[Path, list[Triple]] = {}
-    external: list[ExternalReference] = []
-    countries: dict[Path, set[str]] = {}
     for folder_path, wanted in by_folder.items():
         folder = _Folder(folder_path, wanted, errors)
         folder.read()
@@ -192,6 +214,8 @@ def read_tables(paths: Sequence[Path]) -> TabularData:
         for path, codes in folder.countries.items():
             if path in graphs:
                 countries.setdefault(path, set()).update(codes)
+    if lenient:
+        return TabularData(graphs, external, countries, list(errors.records))
     errors.raise_if_any()
     return TabularData(graphs, external, countries)
 
@@ -237,8 +261,10 @@ class _Errors:
 
     def __init__(self) -> None:
         self.items: list[tuple[str, int, int, str]] = []
+        self.records: list[tuple[Path, int | None, str | None, str]] = []
 
     def add(self, path: Path, row: int | None, column: str | None, message: str) -> None:
+        self.records.append((path, row, column, message))
         where = str(path)
         if row is not None:
             where += f": row {row}"
@@ -275,10 +301,15 @@ class _Table:
     rows: list[_Row] = field(default_factory=list)
     triples: list[Triple] = field(default_factory=list)
     header_ok: bool = True
+    workbook: Path | None = None
+    """For a sheet of a workbook: the workbook (``path`` then reads ``book.xlsx, sheet 'stakes'``)."""
+    sheet: str | None = None
 
-    @property
-    def uri(self) -> str:
-        return self.path.resolve().as_uri()
+    def anchor(self, row: int) -> str:
+        """The address of one row: the file's URI with an RFC 7111 fragment (a sheet's name added)."""
+        if self.workbook is not None:
+            return f"{self.workbook.resolve().as_uri()}#sheet={quote(self.sheet or '')}&row={row}"
+        return f"{self.path.resolve().as_uri()}#row={row}"
 
 
 def _decode(raw: bytes, path: Path, errors: _Errors) -> str | None:
@@ -331,37 +362,19 @@ def _read_table(path: Path, name: str, errors: _Errors) -> _Table:
     if text is None:
         table.header_ok = False
         return table
-    expected = COLUMNS[name]
-    expected_text = ",".join(expected) + " (and optionally confidence)"
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text, expected), strict=True)
-    header: list[str] | None = None
-    number = 0
-    try:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text, COLUMNS[name]), strict=True)
+    last = [0]  # the last row read, for an error raised by the reader
+
+    def records() -> Iterator[tuple[int, list[str]]]:
         for number, record in enumerate(reader, start=1):
-            if _has_control(path, number, header, record, errors):
-                if header is None:
-                    table.header_ok = False
-                    return table
-                continue
-            cells = [_clean(c) for c in record]
-            if not any(cells):
-                continue
-            if header is None:
-                header = [_header_name(c) for c in record]
-                table.header_ok = _check_header(path, number, header, expected, expected_text, errors)
-                if not table.header_ok:
-                    return table
-                continue
-            row = _make_row(path, number, header, cells, errors)
-            if row is not None:
-                table.rows.append(row)
+            last[0] = number
+            yield number, record
+
+    try:
+        _read_records(table, records(), errors)
     except csv.Error as error:
-        errors.add(path, number + 1, None, f"malformed CSV from this row on ({error}): a value that holds a quote, "
+        errors.add(path, last[0] + 1, None, f"malformed CSV from this row on ({error}): a value that holds a quote, "
                                            "the delimiter or a line break must be quoted, quotes inside it doubled")
-        table.header_ok = False
-        return table
-    if header is None:
-        errors.add(path, None, None, f"the file is empty; expected a header row: {expected_text}")
         table.header_ok = False
     return table
 
@@ -380,8 +393,61 @@ def _has_control(path: Path, number: int, header: list[str] | None, record: list
     return found
 
 
-def _check_header(path: Path, number: int, header: list[str], expected: tuple[str, ...], expected_text: str,
-                  errors: _Errors) -> bool:
+def _expected_text(name: str) -> str:
+    required = REQUIRED_COLUMNS[name]
+    need = f"required: {', '.join(required)}" if required else "required: id or lei"
+    return ",".join(COLUMNS[name]) + f" ({need}; the others may be left out; confidence may be added)"
+
+
+def _read_records(table: _Table, records: Iterable[tuple[int, list[str]]], errors: _Errors) -> None:
+    """Read the header and rows of a table from ``(row number, cells)`` records (a CSV file or a sheet)."""
+    path, name = table.path, table.name
+    header: list[str] | None = None
+    for number, record in records:
+        if _has_control(path, number, header, record, errors):
+            if header is None:
+                table.header_ok = False
+                return
+            continue
+        cells = [_clean(c) for c in record]
+        if not any(cells):
+            continue
+        if header is None:
+            header = [_header_name(c) for c in record]
+            table.header_ok = _check_header(path, number, header, name, errors)
+            if not table.header_ok:
+                return
+            continue
+        row = _make_row(path, number, header, cells, errors, COLUMNS[name])
+        if row is not None:
+            table.rows.append(row)
+    if header is None:
+        errors.add(path, None, None, f"the {'sheet' if table.workbook else 'file'} is empty; expected a header row: "
+                                     f"{_expected_text(name)}")
+        table.header_ok = False
+
+
+def _cell_text(value: object, number_format: str | None) -> str:
+    """A workbook cell as the text a CSV export would hold (a percent-formatted 0.51 is ``51``)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int | float | Decimal):
+        number = Decimal(str(value))
+        if number_format and "%" in number_format:
+            number *= 100
+        text = format(number.normalize(), "f")
+        return text
+    return str(value)
+
+
+def _check_header(path: Path, number: int, header: list[str], name: str, errors: _Errors) -> bool:
+    expected = COLUMNS[name]
     allowed = set(expected) | set(OPTIONAL_COLUMNS)
     problems: list[str] = []
 
@@ -389,17 +455,20 @@ def _check_header(path: Path, number: int, header: list[str], expected: tuple[st
         if columns:
             problems.append(f"{what} column{'s' if len(columns) > 1 else ''} " + ", ".join(repr(c) for c in columns))
 
-    note("missing", [c for c in expected if c not in header])
+    note("missing", [c for c in REQUIRED_COLUMNS[name] if c not in header])
+    if name == "organisations.csv" and "id" not in header and "lei" not in header:
+        problems.append("missing column 'id' or 'lei'")
     note("unknown", [c for c in header if c and c not in allowed])
     note("repeated", sorted({c for c in header if c and header.count(c) > 1}))
     if problems:
         errors.add(path, number, None, f"the header does not match the template ({'; '.join(problems)}); "
-                                       f"expected: {expected_text}")
+                                       f"expected: {_expected_text(name)}")
         return False
     return True
 
 
-def _make_row(path: Path, number: int, header: list[str], cells: list[str], errors: _Errors) -> _Row | None:
+def _make_row(path: Path, number: int, header: list[str], cells: list[str], errors: _Errors,
+              columns: tuple[str, ...]) -> _Row | None:
     if len(cells) > len(header):
         errors.add(path, number, None, f"the row has {len(cells)} values but the header has {len(header)} columns "
                                        "(a value that holds the delimiter must be quoted)")
@@ -413,6 +482,8 @@ def _make_row(path: Path, number: int, header: list[str], cells: list[str], erro
                 return None
             continue
         values[column] = value
+    for column in (*columns, *OPTIONAL_COLUMNS):
+        values.setdefault(column, "")
     return _Row(number, values)
 
 
@@ -464,7 +535,7 @@ class _Folder:
         self.errors = errors
         self.tables: dict[str, _Table] = {}
         self.paths: dict[str, Path] = {}
-        for path in template_siblings(wanted[0]) + list(wanted):
+        for path in (template_siblings(wanted[0]) if wanted else []) + list(wanted):
             name = template_name(path)
             if name is None:
                 continue
@@ -482,19 +553,59 @@ class _Folder:
         self.external: list[ExternalReference] = []
         self.lei_nodes: dict[Path, set[str]] = {}
         self.countries: dict[Path, set[str]] = {}
+        self.workbook: Path | None = None
+        self.sheets: dict[str, tuple[str, list[list[str]]]] = {}
+
+    @classmethod
+    def from_workbook(cls, workbook: Path, errors: _Errors) -> _Folder:
+        """A workbook read as a folder: one sheet per template, named like it (``stakes`` or ``stakes.csv``)."""
+        folder = cls(workbook.parent, [], errors)
+        folder.workbook = workbook
+        try:
+            import openpyxl
+
+            book = openpyxl.load_workbook(workbook, read_only=True, data_only=True)
+        except Exception as error:  # openpyxl raises many kinds (zip, XML, key errors) for a damaged file
+            errors.add(workbook, None, None, f"cannot be read as an .xlsx workbook ({type(error).__name__}: {error})")
+            return folder
+        for sheet in book.worksheets:
+            title = sheet.title.strip()
+            name = title.lower().removesuffix(".csv") + ".csv"
+            if title.startswith("_"):
+                continue
+            if name not in COLUMNS:
+                errors.add(workbook, None, None, f"sheet {title!r} is not a template (name the sheets "
+                                                 f"{', '.join(n.removesuffix('.csv') for n in TEMPLATE_NAMES)}; "
+                                                 "a sheet whose name starts with '_' is ignored)")
+                continue
+            if name in folder.paths:
+                errors.add(workbook, None, None, f"two sheets are named {title!r}")
+                continue
+            folder.paths[name] = Path(f"{workbook}, sheet {title!r}")
+            folder.sheets[name] = (title, [
+                [_cell_text(cell.value, getattr(cell, "number_format", None)) for cell in row]
+                for row in sheet.iter_rows(min_row=1)
+            ])
+        book.close()
+        return folder
 
     def path_of(self, name: str) -> Path:
         return self.paths.get(name, self.folder / name)
 
     def table_for(self, path: Path) -> _Table | None:
-        name = template_name(path)
+        name = next((n for n, p in self.paths.items() if p == path), None) if self.workbook else template_name(path)
         return self.tables.get(name) if name else None
 
     # --------------------------------------------------------------------------------- the steps
 
     def read(self) -> None:
         for name in TEMPLATE_NAMES:
-            if name in self.paths:
+            if name in self.sheets:
+                title, rows = self.sheets[name]
+                sheet = _Table(self.paths[name], name, workbook=self.workbook, sheet=title)
+                _read_records(sheet, enumerate(rows, start=1), self.errors)
+                self.tables[name] = sheet
+            elif name in self.paths:
                 self.tables[name] = _read_table(self.paths[name], name, self.errors)
         order: list[tuple[str, Callable[[_Table, _Row], None]]] = [
             ("organisations.csv", self.organisation),
@@ -511,7 +622,7 @@ class _Folder:
         self.write_mentions()
         for table in self.tables.values():
             for lei in sorted(self.lei_nodes.get(table.path, set())):
-                table.triples.append((KG[f"lei/{lei}"], SOV.lei, Literal(lei)))
+                table.triples.append((lei_iri(lei), SOV.lei, Literal(lei)))
 
     def write_mentions(self) -> None:
         for node, mention in sorted(self.mentions.items()):
@@ -562,17 +673,20 @@ class _Folder:
             c.error("kind", f"{kind_text!r} is not a kind: use company, public-body or person")
             kind = ""
         if kind == "person":
-            if row.cells["hq_country"]:
-                c.error("hq_country", "a person has no central administration: give the country of residence "
-                                      "in 'country' and leave 'hq_country' empty")
+            for column, seat in (("hq_country", "central administration"),
+                                 ("principal_country", "principal establishment")):
+                if row.cells[column]:
+                    c.error(column, f"a person has no {seat}: give the country of residence in 'country' and leave "
+                                    f"'{column}' empty")
             if lei_cell or lei is not None:
                 c.error("lei", "a person has no LEI: use a local id")
                 lei = None
         country = c.country("country")
         hq = c.country("hq_country")
+        principal = c.country("principal_country")
         if lei is None and not ident_ok:
             return
-        iri = KG[f"lei/{lei}"] if lei is not None else KG[f"user/org/{ident}"]
+        iri = lei_iri(lei) if lei is not None else KG[f"user/org/{ident}"]
         party = _Party(iri, row.cells["name"] or ident or (lei or ""), kind or None, lei, defined=True)
         if ident_ok:
             if ident in self.rows_of_id:
@@ -598,6 +712,8 @@ class _Folder:
             out.append((iri, SOV.residentIn if kind == "person" else SOV.registeredOffice, country))
         if hq is not None:
             out.append((iri, SOV.centralAdministration, hq))
+        if principal is not None:
+            out.append((iri, SOV.principalEstablishment, principal))
         c.fact(iri, sources, confidence)
 
     # ------------------------------------------------------------------------------------ systems
@@ -795,7 +911,7 @@ class _Cells:
                     return None
                 party = folder.leis.get(upper)
                 if party is None:
-                    party = _Party(KG[f"lei/{upper}"], f"LEI {upper}", lei=upper)
+                    party = _Party(lei_iri(upper), f"LEI {upper}", lei=upper)
                     folder.lei_nodes.setdefault(self.table.path, set()).add(upper)
             else:
                 organisations = folder.tables.get("organisations.csv")
@@ -989,7 +1105,7 @@ class _Cells:
     def sources(self, value: str) -> list[URIRef]:
         out = self.source_triples
         if not value:
-            anchor = f"{self.table.uri}#row={self.row.number}"
+            anchor = self.table.anchor(self.row.number)
             node = KG[f"user/source/{_hash(anchor)}"]
             title = f"{self.table.path.name}, row {self.row.number} (spreadsheet; no source given)"
             out += [(node, RDF.type, SOV.Source), (node, RDFS.label, Literal(title)),

@@ -29,7 +29,7 @@ from sovkg.ask.queries import result_rows, result_variables, to_sparql_json
 from sovkg.core.errors import SovkgInputError
 from sovkg.core.namespaces import PREFIXES
 from sovkg.core.tables import plural, render_table
-from sovkg.core.text import csv_text
+from sovkg.core.text import csv_text, excel_csv
 
 __all__ = ["GRAPH_FORMATS", "ROW_FORMATS", "print_result"]
 
@@ -39,7 +39,7 @@ GRAPH_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
 """Formats for CONSTRUCT and DESCRIBE answers, and rdflib's name for each."""
 
 
-def print_result(result: Any, fmt: str | None, *, where: str = "query") -> None:
+def print_result(result: Any, fmt: str | None, *, where: str = "query", excel: bool = False) -> None:
     """Write ``result`` to stdout in ``fmt`` (None: the form's default); a format that does not fit
     the query's form is a :class:`SovkgInputError` naming the query (``where``)."""
     form = result.type
@@ -60,14 +60,15 @@ def print_result(result: Any, fmt: str | None, *, where: str = "query") -> None:
     elif form == "ASK":
         print("true" if result.askAnswer else "false")
     else:
-        _write_rows(result, chosen)
+        _write_rows(result, chosen, excel=excel)
 
 
-def _write_rows(result: Any, fmt: str) -> None:
+def _write_rows(result: Any, fmt: str, *, excel: bool = False) -> None:
     rows = result_rows(result)
     columns = result_variables(result)
     if fmt == "csv":
-        sys.stdout.write(csv_text(columns, ([row.get(c) for c in columns] for row in rows)))
+        text = csv_text(columns, ([row.get(c) for c in columns] for row in rows))
+        sys.stdout.write(excel_csv(text) if excel else text)
         return
     print(render_table(columns, [[compact(row.get(c)) for c in columns] for row in rows]))
     print(f"({plural(len(rows), 'row')})", file=sys.stderr)
