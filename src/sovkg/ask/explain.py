@@ -21,6 +21,7 @@ from rdflib.term import Node
 from sovkg.core.errors import UnknownEntityError
 from sovkg.core.namespaces import PREFIXES, SOV
 from sovkg.derive.exposure import source_ref
+from sovkg.derive.known import after
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,10 @@ def explain(kg: Any, name: str) -> Explanation:
     """Explain an entity of a :class:`sovkg.derive.knowledge_graph.KnowledgeGraph` (see module docstring)."""
     graph: Graph = kg.union
     node = resolve_entity(graph, name)
+    if after(graph, node):
+        raise UnknownEntityError(
+            f"{name!r} is not known on {kg.as_of.isoformat()}: it is dated after that day (ask for a later --at)"
+        )
     lines: list[str] = []
     data: dict[str, Any] = {"entity": str(node), "label": kg.label(node), "as_of": kg.as_of.isoformat()}
     if (node, RDF.type, SOV.InformationSystem) in graph:
@@ -170,6 +175,8 @@ def _facts(kg: Any, graph: Graph, node: Node) -> Iterable[str]:
     if graph.value(node, SOV.particularlySensitive) == Literal(True):
         yield "  particularly sensitive data (loi SREN art. 31)"
     for arrangement in sorted(graph.subjects(SOV.hostedSystem, node), key=str):
+        if after(graph, arrangement):
+            continue  # decided or started after the date asked
         state = (
             "in effect"
             if (arrangement, SOV.inEffect, Literal(True)) in graph
@@ -192,6 +199,8 @@ def _period(graph: Graph, node: Node) -> str:
 def _sources(graph: Graph, node: Node, *, indent: str) -> Iterable[str]:
     confidence = graph.value(node, SOV.confidence)
     for source in sorted(graph.objects(node, SOV.source), key=str):
+        if after(graph, source):
+            continue  # published after the date asked
         s = source_ref(graph, source)
         conf = f" [{graph.value(confidence, RDFS.label) or ''} confidence]" if confidence is not None else ""
         where = f" <{s.url}>" if s.url else ""
@@ -206,7 +215,7 @@ def _controller_lines(
         if (stake, RDF.type, SOV.OwnershipStake) not in graph:
             continue  # derived effective-ownership nodes also use sov:held; they are listed below
         holder = graph.value(stake, SOV.holder)
-        if holder is None or holder in seen:
+        if holder is None or holder in seen or after(graph, stake):
             continue
         effect = "" if (stake, SOV.inEffect, Literal(True)) in graph else " (not in effect)"
         share = []
