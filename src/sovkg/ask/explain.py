@@ -119,6 +119,21 @@ def explain(kg: Any, name: str) -> Explanation:
         else:
             lines.append("Access laws that bind it: none found.")
 
+    events = _events(graph, node)
+    data["events"] = [
+        {"iri": str(e), "label": kg.label(e), "date": _opt_text(graph.value(e, SOV.date))} for e in events
+    ]
+    if events:
+        lines.append("")
+        lines.append("Events:")
+        for event in events:
+            date = graph.value(event, SOV.date)
+            lines.append(f"  • {date or 'date unknown'} — {kg.label(event)}")
+            outcome = next((o for o in graph.objects(event, SOV.outcome) if getattr(o, "language", None) == "en"), None)
+            if outcome is not None:
+                lines.append(f"      {outcome}")
+            lines.extend(_sources(graph, event, indent="      "))
+
     findings = [
         f for f in kg.findings if kind != "law" and (f.system == str(node) or any(p.iri == str(node) for p in f.path))
     ]
@@ -187,6 +202,18 @@ def _facts(kg: Any, graph: Graph, node: Node) -> Iterable[str]:
         yield f"  hosted by {kg.label(provider)} ({state}{period})"
         yield from _sources(graph, arrangement, indent="      ")
     yield from _sources(graph, node, indent="  ")
+
+
+def _events(graph: Graph, node: Node) -> list[Node]:
+    """Events known on the graph's date that concern ``node`` or one of its hosting arrangements, by date."""
+    concerned = {node} | set(graph.subjects(SOV.hostedSystem, node))
+    found = {e for c in concerned for e in graph.subjects(SOV.concerns, c)}
+    found = {e for e in found if (e, RDF.type, SOV.Event) in graph and not after(graph, e)}
+    return sorted(found, key=lambda e: (str(graph.value(e, SOV.date) or "9999"), str(e)))
+
+
+def _opt_text(value: Node | None) -> str | None:
+    return None if value is None else str(value)
 
 
 def _period(graph: Graph, node: Node) -> str:
