@@ -56,9 +56,27 @@ def test_french_owned_hosts_of_mon_espace_sante_and_the_dmp_are_not_exposed(case
 def test_health_data_hub_breaks_sren_article_31(case):
     report = validate(case)
     sren = [r for r in report.results if r.requirement == SREN and r.severity == "Violation"]
-    assert {r.focus for r in sren} == {HDH, str(KG["hosting/health-data-hub-microsoft-azure"])}
+    assert {r.focus for r in sren} == {
+        HDH, str(KG["hosting/health-data-hub-microsoft-azure"]),
+        str(KG["system/emc2"]), str(KG["hosting/emc2-microsoft-azure"]),  # same GIP controller, same data
+    }
     assert any("US CLOUD Act" in r.message for r in sren)
+    assert all("rests on phase 2 of loi SREN art. 31" in r.message for r in sren)
     assert report.conforms is False
+
+
+def test_sren_article_31_is_a_warning_before_its_criteria_decree(make_graph):
+    """Between the law (23 May 2024) and décret n° 2026-272, the duty is a Warning naming phase 1."""
+    import datetime as dt
+
+    from sovkg.derive.knowledge_graph import build
+
+    kg = build(as_of=dt.date(2025, 8, 1))
+    report = validate(kg)
+    sren = [r for r in report.results if "loi SREN art. 31" in r.message]
+    assert {(r.focus, r.severity) for r in sren} == {(HDH, "Warning"), (str(KG["system/emc2"]), "Warning")}
+    assert all("rests on phase 1 of loi SREN art. 31" in r.message for r in sren)
+    assert not [r for r in validate(build(as_of=dt.date(2024, 5, 22))).results if "SREN" in r.message]
 
 
 def test_microsoft_ireland_is_bound_by_the_cloud_act_because_microsoft_corporation_controls_it(case):

@@ -3,8 +3,9 @@
 The bundled case is walked over a sequence of dates from 2019 to mid-2027 (every six months, and
 the key dates of the case one day either side). For each date the graph is built once and the
 outputs are produced from it: ``exposure`` JSON and every competency question with its example
-bindings on every date; ``report`` JSON, ``validate`` JSON and ``explain`` of the main systems,
-organisations and laws on the six-monthly and key dates themselves. The
+bindings on every date (``expiring`` is CQ26); ``report`` JSON, ``validate`` JSON, ``alternatives``
+for the Health Data Hub and EMC2, and ``explain`` of the main systems, organisations and laws on the
+six-monthly and key dates themselves. The
 test collects every node of the asserted graph whose own date (``sov:date``, ``sov:validFrom``,
 a source's ``dcterms:date``, a procurement's award or cancellation) is after the date asked, and
 fails if any output names one of them (by IRI or by label), listing the leaks.
@@ -22,6 +23,7 @@ from rdflib import RDF, RDFS, Graph, Literal
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
+from sovkg.ask.alternatives import alternatives, render_alternatives
 from sovkg.ask.explain import explain
 from sovkg.ask.queries import example_bindings, list_queries, result_rows, run_query
 from sovkg.check.shapes import validate
@@ -115,7 +117,6 @@ def asserted() -> Graph:
     return build(as_of=dt.date(2026, 11, 29)).asserted
 
 
-@lru_cache(maxsize=None)
 def outputs(day: dt.date) -> dict[str, str]:
     """Every output for ``day``, by name, as text."""
     kg: KnowledgeGraph = build(as_of=day)
@@ -124,6 +125,9 @@ def outputs(day: dt.date) -> dict[str, str]:
     if day in FULL_DATES:
         out["report"] = build_report(kg, case_included=True, user_inputs=[]).to_json()
         out["validate"] = json.dumps(validate(kg).to_json(), ensure_ascii=False)
+        for system in ("kg:system/health-data-hub", "kg:system/emc2"):
+            found = alternatives(kg, system)
+            out[f"alternatives {system}"] = render_alternatives(found) + json.dumps(found.to_json(), ensure_ascii=False)
         for subject in SUBJECTS:
             try:
                 explanation = explain(kg, subject)

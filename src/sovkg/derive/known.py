@@ -10,7 +10,8 @@ gives ``?node sov:afterAsOf true`` for every node whose own date comes after tha
   is after the day;
 - a planned arrangement, from the date of the event that results in it (a procurement's award,
   else its own date): a plan is not known before it is decided;
-- a certificate under a scheme that did not exist yet, an arrangement of a system that did not.
+- a certificate under a scheme that did not exist yet, or with no start and attested after the day;
+  an arrangement of a system that did not exist yet.
 
 A partial date counts from its earliest day: a source dated "2026" is after 2025-12-31 but not
 after 2026-01-01 (it may have been published that day). Undated nodes are never marked: unknown is
@@ -94,6 +95,9 @@ def known_triples(graph: Graph, day: dt.date) -> Iterator[Triple]:
         if known and min(known) > day:
             marked.add(arrangement)
     for certificate in instances(graph, SOV.Certificate):
+        attested = earliest(graph.value(certificate, SOV.attestedOn), certificate)
+        if graph.value(certificate, SOV.validFrom) is None and attested is not None and attested > day:
+            marked.add(certificate)  # with no start recorded, a certificate is known from its attestation
         if graph.value(certificate, SOV.scheme) in marked:
             marked.add(certificate)  # no certificate under a referential that did not exist yet
     for arrangement in instances(graph, SOV.HostingArrangement):

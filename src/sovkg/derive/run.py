@@ -129,8 +129,8 @@ def derive(dataset: Dataset, *, as_of: dt.date) -> Derivation:
 
 def is_in_effect(graph: Graph, node: Node, day: dt.date) -> bool:
     """Decide whether one fact holds on ``day`` (see rule ``kg:rule/validity``)."""
-    if graph.value(node, SOV.planned) == Literal(True):
-        return False
+    if graph.value(node, SOV.planned) == Literal(True) or (node, SOV.afterAsOf, Literal(True)) in graph:
+        return False  # a plan, or a fact not known yet on the date (see sovkg.derive.known)
     start = as_date(graph.value(node, SOV.validFrom), start=True, subject=node)
     end = as_date(graph.value(node, SOV.validUntil), start=False, subject=node)
     if not holds_on(day, start, end):
