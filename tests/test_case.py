@@ -109,3 +109,30 @@ def test_explain_health_data_hub_names_each_step_with_its_source(case):
     assert "controlled by Microsoft Corporation" in text
     assert "source:" in text
     assert "Loi SREN art. 31" in text
+
+
+def test_explain_shows_the_senate_hearing_on_the_cloud_act_reach_over_microsoft(case):
+    """Microsoft France's sworn answer of 10 June 2025 is an event on the CLOUD Act and on Microsoft."""
+    from sovkg.ask.explain import explain
+
+    for name in ("kg:org/microsoft-corporation", "kg:org/microsoft-ireland-operations", "kg:law/us-cloud-act"):
+        text = explain(case, name).text
+        assert "2025-06-10 — Microsoft France heard under oath by the Senate inquiry" in text, name
+
+
+def test_as_of_august_2025_nothing_from_2026_is_shown():
+    """At --at 2025-08-01, CQ21 shows the interim tender without its 2026 cancellation or successor, and
+    explain leaves out the planned Scaleway hosting (decided on 23 April 2026)."""
+    import datetime as dt
+
+    from sovkg.api import query
+    from sovkg.ask.explain import explain
+    from sovkg.derive.knowledge_graph import build
+
+    kg = build(as_of=dt.date(2025, 8, 1))
+    rows = query("CQ21", {"system": "kg:system/health-data-hub"}, kg)
+    assert [(r["procurement"], r["cancelledOn"], r["awardedOn"], r["replacedBy"]) for r in rows] == [
+        (str(KG["procurement/hdh-interim-2025"]), None, None, None)
+    ]
+    text = explain(kg, "kg:system/health-data-hub").text
+    assert "Scaleway" not in text and "2026" not in text

@@ -19,7 +19,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from sovkg.core.errors import UnknownEntityError
-from sovkg.core.namespaces import PREFIXES, SOV
+from sovkg.core.namespaces import KG, PREFIXES, SOV
 from sovkg.derive.exposure import source_ref
 from sovkg.derive.known import after
 
@@ -127,8 +127,8 @@ def explain(kg: Any, name: str) -> Explanation:
         lines.append("")
         lines.append("Events:")
         for event in events:
-            date = graph.value(event, SOV.date)
-            lines.append(f"  • {date or 'date unknown'} — {kg.label(event)}")
+            day = graph.value(event, SOV.date)
+            lines.append(f"  • {day or 'date unknown'} — {kg.label(event)}")
             outcome = next((o for o in graph.objects(event, SOV.outcome) if getattr(o, "language", None) == "en"), None)
             if outcome is not None:
                 lines.append(f"      {outcome}")
@@ -187,7 +187,8 @@ def _facts(kg: Any, graph: Graph, node: Node) -> Iterable[str]:
         yield f"  controller: {kg.label(controller)}"
     for category in graph.objects(node, SOV.holdsData):
         yield f"  holds: {kg.label(category)}"
-    if graph.value(node, SOV.particularlySensitive) == Literal(True):
+    sren = KG["law/fr-loi-sren-art-31"]
+    if graph.value(node, SOV.particularlySensitive) == Literal(True) and not after(graph, sren):
         yield "  particularly sensitive data (loi SREN art. 31)"
     for arrangement in sorted(graph.subjects(SOV.hostedSystem, node), key=str):
         if after(graph, arrangement):
