@@ -25,13 +25,14 @@ from rdflib.term import Node
 
 from sovkg.ask.alternatives import alternatives, render_alternatives
 from sovkg.ask.explain import explain
-from sovkg.ask.queries import example_bindings, list_queries, result_rows, run_query
+from sovkg.ask.queries import example_bindings, list_queries, result_rows, run_query_oxigraph
 from sovkg.check.shapes import validate
 from sovkg.core.dates import as_date
 from sovkg.core.errors import UnknownEntityError
 from sovkg.core.namespaces import KG, SOV
 from sovkg.derive.knowledge_graph import KnowledgeGraph, build
 from sovkg.publish.report import build_report
+from sovkg.store.oxigraph import to_oxigraph
 
 pytestmark = pytest.mark.slow
 
@@ -59,12 +60,16 @@ KEY_DATES = (
     dt.date(2026, 4, 30),  # décret 2026-272 phase certain
     dt.date(2026, 12, 21),  # EMC2 authorisation's term
 )
-FULL_DATES = sorted(set(_every_six_months()) | {dt.date(2027, 6, 1)} | set(KEY_DATES))
-"""Dates on which every output is checked, validation included."""
-NEIGHBOUR_DATES = sorted({d + dt.timedelta(days=delta) for d in KEY_DATES for delta in (-1, 1)} - set(FULL_DATES))
-"""The day before and after each key date: exposure and every competency question (validation, the
-slowest output at about 20 s a date on a shared machine, runs on :data:`FULL_DATES`)."""
-DATES = sorted(set(FULL_DATES) | set(NEIGHBOUR_DATES))
+FULL_DATES = sorted({dt.date(year, 1, 1) for year in range(2019, 2028)} | {dt.date(2027, 6, 1)} | set(KEY_DATES))
+"""Dates on which every output is checked: the first of each year, the last date and the key dates."""
+DATES = sorted(
+    set(FULL_DATES)
+    | set(_every_six_months())
+    | {d + dt.timedelta(days=delta) for d in KEY_DATES for delta in (-1, 1)}
+)
+"""Every date walked. On those not in :data:`FULL_DATES` (mid-years, the day before and after each key
+date) the exposure and every competency question are checked; validation, the slowest output (about
+20 s a date on a shared machine), and the outputs built on it run on :data:`FULL_DATES`."""
 
 MIN_LABEL = 25
 """Labels shorter than this are not searched for (a short name such as "Mon espace santé" also
@@ -134,8 +139,9 @@ def outputs(day: dt.date) -> dict[str, str]:
             except UnknownEntityError:
                 continue  # explain refuses a subject dated after the day (tested below)
             out[f"explain {subject}"] = explanation.text + json.dumps(explanation.data, ensure_ascii=False)
+    store = to_oxigraph(kg.dataset)  # the same answers as rdflib (tests/ask/test_queries.py), much faster
     for spec in list_queries("cq"):
-        rows = result_rows(run_query(kg.union, spec, example_bindings(spec)))
+        rows = result_rows(run_query_oxigraph(store, spec, example_bindings(spec)))
         out[spec.code] = json.dumps(rows, ensure_ascii=False)
     return out
 
@@ -148,7 +154,7 @@ def test_the_walk_covers_the_key_dates() -> None:
     """The date list holds every key date and its neighbours, from 2019 to mid-2027."""
     assert DATES[0] == dt.date(2019, 1, 1) and DATES[-1] == dt.date(2027, 6, 1)
     assert {dt.date(2025, 7, 31), dt.date(2025, 8, 1), dt.date(2025, 8, 2)} <= set(DATES)
-    assert dt.date(2025, 8, 1) in FULL_DATES and dt.date(2026, 4, 22) in NEIGHBOUR_DATES
+    assert dt.date(2025, 8, 1) in FULL_DATES and dt.date(2026, 4, 22) in DATES
     assert len(DATES) > 40
 
 
