@@ -40,6 +40,7 @@ from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
 from sovkg.core.dates import as_date
+from sovkg.core.errors import SovkgInputError
 from sovkg.core.namespaces import SOV
 from sovkg.derive.common import Triple, instances
 
@@ -60,8 +61,19 @@ DATED_BY_VALIDITY = (
 
 
 def earliest(value: Node | None, subject: Node) -> dt.date | None:
-    """The earliest day a date literal can stand for (``None`` when absent)."""
-    return as_date(value, start=False, subject=subject)
+    """The earliest day a date literal can stand for (``None`` when absent or not a date).
+
+    A value that is not a date (``"22 March 2024"`` as a plain string) dates nothing here: the
+    integrity shapes report it, and an undated node is kept.
+
+    >>> from rdflib import Literal
+    >>> earliest(Literal("22 March 2024"), None) is None
+    True
+    """
+    try:
+        return as_date(value, start=False, subject=subject)
+    except SovkgInputError:
+        return None
 
 
 def event_day(graph: Graph, event: Node) -> dt.date | None:
