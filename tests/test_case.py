@@ -56,9 +56,27 @@ def test_french_owned_hosts_of_mon_espace_sante_and_the_dmp_are_not_exposed(case
 def test_health_data_hub_breaks_sren_article_31(case):
     report = validate(case)
     sren = [r for r in report.results if r.requirement == SREN and r.severity == "Violation"]
-    assert {r.focus for r in sren} == {HDH, str(KG["hosting/health-data-hub-microsoft-azure"])}
+    assert {r.focus for r in sren} == {
+        HDH, str(KG["hosting/health-data-hub-microsoft-azure"]),
+        str(KG["system/emc2"]), str(KG["hosting/emc2-microsoft-azure"]),  # same GIP controller, same data
+    }
     assert any("US CLOUD Act" in r.message for r in sren)
+    assert all("rests on phase 2 of loi SREN art. 31" in r.message for r in sren)
     assert report.conforms is False
+
+
+def test_sren_article_31_is_a_warning_before_its_criteria_decree(make_graph):
+    """Between the law (23 May 2024) and décret n° 2026-272, the duty is a Warning naming phase 1."""
+    import datetime as dt
+
+    from sovkg.derive.knowledge_graph import build
+
+    kg = build(as_of=dt.date(2025, 8, 1))
+    report = validate(kg)
+    sren = [r for r in report.results if "loi SREN art. 31" in r.message]
+    assert {(r.focus, r.severity) for r in sren} == {(HDH, "Warning"), (str(KG["system/emc2"]), "Warning")}
+    assert all("rests on phase 1 of loi SREN art. 31" in r.message for r in sren)
+    assert not [r for r in validate(build(as_of=dt.date(2024, 5, 22))).results if "SREN" in r.message]
 
 
 def test_microsoft_ireland_is_bound_by_the_cloud_act_because_microsoft_corporation_controls_it(case):
@@ -103,3 +121,30 @@ def test_explain_lists_each_source_of_the_findings_once_not_once_per_law(case):
     laws = [line for line in section.splitlines() if line.startswith("  • ")]
     assert len(laws) >= 2  # the CLOUD Act and FISA 702 findings share their steps' sources
     assert section.count("hosted by Microsoft Ireland Operations Limited (MIOL)") == len(laws)
+
+
+def test_explain_shows_the_senate_hearing_on_the_cloud_act_reach_over_microsoft(case):
+    """Microsoft France's sworn answer of 10 June 2025 is an event on the CLOUD Act and on Microsoft."""
+    from sovkg.ask.explain import explain
+
+    for name in ("kg:org/microsoft-corporation", "kg:org/microsoft-ireland-operations", "kg:law/us-cloud-act"):
+        text = explain(case, name).text
+        assert "2025-06-10 — Microsoft France heard under oath by the Senate inquiry" in text, name
+
+
+def test_as_of_august_2025_nothing_from_2026_is_shown():
+    """At --at 2025-08-01, CQ21 shows the interim tender without its 2026 cancellation or successor, and
+    explain leaves out the planned Scaleway hosting (decided on 23 April 2026)."""
+    import datetime as dt
+
+    from sovkg.api import query
+    from sovkg.ask.explain import explain
+    from sovkg.derive.knowledge_graph import build
+
+    kg = build(as_of=dt.date(2025, 8, 1))
+    rows = query("CQ21", {"system": "kg:system/health-data-hub"}, kg)
+    assert [(r["procurement"], r["cancelledOn"], r["awardedOn"], r["replacedBy"]) for r in rows] == [
+        (str(KG["procurement/hdh-interim-2025"]), None, None, None)
+    ]
+    text = explain(kg, "kg:system/health-data-hub").text
+    assert "Scaleway" not in text and "2026" not in text

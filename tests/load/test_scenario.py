@@ -72,11 +72,17 @@ BASELINE_FINDINGS: set[Finding] = {
 
 SREN_OFFER = "sren/shapes#QualifiedOffer"
 SREN_EXPOSED = "sren/shapes#SensitivePublicSystemShape"
+EMC2_SREN_VIOLATIONS: set[Result] = {
+    ("hosting/emc2-microsoft-azure", SREN_OFFER, None),
+    (EMC2, SREN_EXPOSED, CLOUD),
+    (EMC2, SREN_EXPOSED, FISA),
+}
+"""EMC2 is particularly sensitive like the HDH (same GIP controller, SNDS-derived data; audit 2026-12)."""
 BASELINE_VIOLATIONS: set[Result] = {
     ("hosting/health-data-hub-microsoft-azure", SREN_OFFER, None),
     (HDH, SREN_EXPOSED, CLOUD),
     (HDH, SREN_EXPOSED, FISA),
-}
+} | EMC2_SREN_VIOLATIONS
 
 NO_ACTIVITY = "hds/shapes#ActivitiesStated"
 LAPSED = "hds/shapes#ProviderCertificateLapsed"
@@ -109,7 +115,7 @@ def _exposed_through_atos(system: str, hosting: str) -> set[Result]:
 EXPECTED: dict[str, dict[str, Any]] = {
     "hdh-moves-to-secnumcloud-provider": {
         "findings": BASELINE_FINDINGS - {(HDH, CLOUD, "control"), (HDH, FISA, "control")},
-        "violations": set(),
+        "violations": EMC2_SREN_VIOLATIONS,
         "warnings_appear": {
             ("hosting/health-data-hub-ovhcloud-secnumcloud-hypothetical", NO_ACTIVITY, None),
             ("hosting/health-data-hub-ovhcloud-secnumcloud-hypothetical", LAPSED, "org/ovhcloud"),
@@ -119,7 +125,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "hdh-moves-to-scaleway-as-planned": {
         "findings": BASELINE_FINDINGS - {(HDH, CLOUD, "control"), (HDH, FISA, "control")},
         # Scaleway Cloud holds no SecNumCloud qualification in the case: SREN art. 31 is still broken.
-        "violations": {("hosting/health-data-hub-scaleway", SREN_OFFER, None)},
+        "violations": {("hosting/health-data-hub-scaleway", SREN_OFFER, None)} | EMC2_SREN_VIOLATIONS,
         "warnings_appear": {("hosting/health-data-hub-scaleway", NO_ACTIVITY, None)},
         "warnings_disappear": AZURE_HDH_WARNINGS,
     },
@@ -162,7 +168,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     },
     "plain-example-emc2-warehouse-closed": {
         "findings": BASELINE_FINDINGS - {(EMC2, CLOUD, "control"), (EMC2, FISA, "control")},
-        "violations": BASELINE_VIOLATIONS,
+        "violations": BASELINE_VIOLATIONS - EMC2_SREN_VIOLATIONS,
         "warnings_appear": set(),
         "warnings_disappear": AZURE_EMC2_WARNINGS,
     },
@@ -315,16 +321,17 @@ def test_a_scenario_can_be_built_from_any_triples() -> None:
     baseline = build(as_of=AS_OF)
     assert kg.cache_key("validation") != baseline.cache_key("validation")
     assert {(short(f.system), short(f.law)) for f in kg.findings} == {(EMC2, CLOUD), (EMC2, FISA)}
-    assert not validate(kg).violations
-    assert validate(baseline).violations
+    violated = {short(r.focus) for r in validate(kg).violations}
+    assert violated == {EMC2, "hosting/emc2-microsoft-azure"}  # EMC2 still breaks SREN art. 31
+    assert {short(r.focus) for r in validate(baseline).violations} > violated
 
 
 def test_plain_folder_removals_csv() -> None:
-    """removals.csv takes one triple out: the Health Data Hub is no longer particularly sensitive, so the
-    three SREN art. 31 violations go, and its exposure stays."""
+    """removals.csv takes one triple out: the Health Data Hub is no longer particularly sensitive, so its
+    three SREN art. 31 violations go (EMC2's stay), and its exposure stays."""
     after = report(str(FIXTURES / "plain-hdh-not-sensitive"))
     assert findings(after) == BASELINE_FINDINGS
-    assert results(after, "Violation") == set()
+    assert results(after, "Violation") == EMC2_SREN_VIOLATIONS
     assert after["scenario"]["name"] == "plain-hdh-not-sensitive"
     assert after["scenario"]["iri"] == KG + "scenario/plain-hdh-not-sensitive"
 
@@ -382,7 +389,7 @@ def test_report_with_a_scenario_says_it_is_hypothetical(tmp_path: Path) -> None:
     assert lines[0] == "sovkg report — as of 2026-11-29 (French health-data case)"
     assert lines[1] == ("HYPOTHETICAL SCENARIO: the Health Data Hub moves to a SecNumCloud-qualified French provider "
                         f"[{MIGRATION}]. Its facts are supposed, not recorded.")
-    assert "Rules: 0 violations" in run.stdout
+    assert "Rules: 3 violations" in run.stdout  # EMC2's SREN art. 31 violations; the HDH's are gone
     data = json.loads(sovkg("report", "--format", "json", "--scenario", MIGRATION, "--at", "2026-11-29",
                             cache_dir=tmp_path).stdout)
     assert data["scenario"]["hypothetical"] is True
@@ -402,13 +409,15 @@ def test_exposure_with_a_scenario(tmp_path: Path) -> None:
 
 
 def test_validate_with_a_scenario(tmp_path: Path) -> None:
-    """The case breaks SREN art. 31 (exit 1); after the migration no rule is violated (exit 0)."""
+    """The case breaks SREN art. 31 (exit 1); after the Health Data Hub's migration only EMC2 (same GIP,
+    still on Azure) breaks it."""
     assert sovkg("validate", "--at", "2026-11-29", cache_dir=tmp_path).returncode == 1
     run = sovkg("validate", "--format", "json", "--scenario", MIGRATION, "--at", "2026-11-29", cache_dir=tmp_path)
-    assert run.returncode == 0, run.stderr
+    assert run.returncode == 1, run.stderr
     data = json.loads(run.stdout)
-    assert data["conforms"] is True
-    assert not [r for r in data["results"] if r["severity"] == "Violation"]
+    assert data["conforms"] is False
+    assert {r["focus"] for r in data["results"] if r["severity"] == "Violation"} == {
+        KG + EMC2, KG + "hosting/emc2-microsoft-azure"}
 
 
 def test_query_with_a_scenario(tmp_path: Path) -> None:
@@ -492,17 +501,21 @@ def test_diff_against_the_migration_removes_the_cloud_act_exposure_and_the_sren_
         "change": [],
     }
     sren = KG + "requirement/sren-art-31-protected-cloud"
+    PHASE_2 = (" (rests on phase 2 of loi SREN art. 31: criteria set by décret n° 2026-272 of 14 April 2026 (in force "
+               "in April 2026, counted from the end of that month; transition deadlines for existing hosting not read)).")
     assert data["violations"]["appear"] == []
     assert [(r["focus"], r["requirement"], r["message"]) for r in data["violations"]["disappear"]] == [
         (KG + "hosting/health-data-hub-microsoft-azure", sren,
          "Health Data Hub platform holds particularly sensitive public data but this arrangement's offer holds no "
-         "SecNumCloud 3.2 qualification in effect (loi SREN art. 31)."),
+         "SecNumCloud 3.2 qualification in effect (loi SREN art. 31; rests on phase 2 of loi SREN art. 31: criteria "
+         "set by décret n° 2026-272 of 14 April 2026 (in force in April 2026, counted from the end of that month; "
+         "transition deadlines for existing hosting not read))."),
         (KG + HDH, sren, "Particularly sensitive public data is exposed to US CLOUD Act (18 U.S.C. § 2713) "
                          "(level: control); loi SREN art. 31 requires protection against access by third-state "
-                         "authorities."),
+                         "authorities" + PHASE_2),
         (KG + HDH, sren, "Particularly sensitive public data is exposed to US FISA section 702 (50 U.S.C. § 1881a) "
                          "(level: control); loi SREN art. 31 requires protection against access by third-state "
-                         "authorities."),
+                         "authorities" + PHASE_2),
     ]
     table = sovkg("diff", "--scenario", MIGRATION, "--at", "2026-11-29", cache_dir=tmp_path)
     assert table.returncode == 0
@@ -514,8 +527,8 @@ def test_diff_against_the_migration_removes_the_cloud_act_exposure_and_the_sren_
 def test_diff_between_two_dates(tmp_path: Path) -> None:
     """--at 2019-06-01 --against-at 2026-11-29, from the data's dates: the Health Data Hub's Azure
     arrangement holds from the end of 2019 (validFrom "2019"^^xsd:gYear), the EMC2 one from 2024-03-22;
-    so both systems become exposed (control, through MIOL → MIR → Microsoft Corporation), and the Health
-    Data Hub's three SREN art. 31 violations appear with its arrangement."""
+    so both systems become exposed (control, through MIOL → MIR → Microsoft Corporation), and the SREN
+    art. 31 violations of the Health Data Hub and of EMC2 (three each) appear with their arrangements."""
     run = sovkg("diff", "--at", "2019-06-01", "--against-at", "2026-11-29", "--format", "json", cache_dir=tmp_path)
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
@@ -533,8 +546,10 @@ def test_diff_between_two_dates(tmp_path: Path) -> None:
 def test_diff_between_two_dates_warnings_on_arrangements_and_systems() -> None:
     """The warnings about hosting arrangements and systems that appear between 2019-06-01 and
     2026-11-29, each from a dated fact: the Azure arrangements (Health Data Hub from the end of 2019,
-    EMC2 from 2024-03-22); the Mon espace santé arrangement (2020-11-30, no HDS activity stated); and
-    HDS certificates under the 2018 referential, no longer accepted in 2026 (Santeos, OVHcloud).
+    EMC2 from 2024-03-22); the Mon espace santé arrangements (the system and its messaging open on
+    2022-02-03, no HDS activity stated); and the Santeos HDS certificate under the 2018 referential, no
+    longer accepted in 2026. (OVHcloud's certificate, attested in October 2024 with no start recorded,
+    is not known in 2019, so its hospital arrangement has the same warning on both dates.)
     (Warnings about qualifications, SecNumCloud §19.6, are left to that rule's own tests.)"""
     diff = diff_reports(report(None, dt.date(2019, 6, 1)), report())
     about = ("hosting/", "system/")
@@ -544,8 +559,8 @@ def test_diff_between_two_dates_warnings_on_arrangements_and_systems() -> None:
     assert Counter(added) == Counter([
         *AZURE_HDH_WARNINGS, *AZURE_EMC2_WARNINGS,
         ("hosting/mon-espace-sante-atos", NO_ACTIVITY, None),
+        ("hosting/mon-espace-sante-messagerie-atos-infogerance", NO_ACTIVITY, None),
         ("hosting/dmp-historique-santeos", LAPSED, "org/santeos"),
-        ("hosting/hospital-clinical-data-warehouse-ovhcloud", LAPSED, "org/ovhcloud"),
     ])
 
 
@@ -558,7 +573,8 @@ def test_the_health_data_hub_picture_is_historically_right() -> None:
                 {r for r in results(data, "Violation") if r[0] in (HDH, "hosting/health-data-hub-microsoft-azure")})
 
     assert hdh(report(None, dt.date(2019, 6, 1))) == (set(), set())
-    assert hdh(report()) == ({(HDH, CLOUD, "control"), (HDH, FISA, "control")}, BASELINE_VIOLATIONS)
+    assert hdh(report()) == ({(HDH, CLOUD, "control"), (HDH, FISA, "control")},
+                             BASELINE_VIOLATIONS - EMC2_SREN_VIOLATIONS)
     assert hdh(report(None, dt.date(2022, 1, 1))) == ({(HDH, CLOUD, "control"), (HDH, FISA, "control")}, set())
 
 

@@ -70,6 +70,7 @@ from sovkg.core.errors import UnknownEntityError
 from sovkg.core.namespaces import KG, SOV
 from sovkg.core.tables import plural
 from sovkg.derive.common import in_effect, label
+from sovkg.derive.known import after
 from sovkg.model import LEVELS, ExposureFinding
 
 if TYPE_CHECKING:
@@ -285,7 +286,11 @@ class _Needs:
         public = sorted(
             (c for c in graph.objects(system, SOV.controller) if (c, RDF.type, SOV.PublicBody) in graph), key=str
         )
-        sensitive = graph.value(system, SOV.particularlySensitive) == Literal(True)
+        # the SecNumCloud need rests on loi SREN art. 31 once its criteria decree applies (phase 2); a graph
+        # without the reference requirements keeps the need whatever the date
+        sren = KG["requirement/sren-art-31-protected-cloud"]
+        sren_applies = in_effect(graph, sren) or (sren, RDF.type, SOV.LegalRequirement) not in graph
+        sensitive = graph.value(system, SOV.particularlySensitive) == Literal(True) and sren_applies
         activities = frozenset(
             activity
             for arrangement in graph.subjects(SOV.hostedSystem, system)
@@ -368,10 +373,12 @@ class _Check:
         g = self.graph
         out: dict[Node, bool] = {}
         for certificate in g.subjects(SOV.certificateHolder, self.provider):
-            if _is_hds(g, certificate):
+            if _is_hds(g, certificate) and not after(g, certificate):
                 out[certificate] = True
         for offer in self.offers:
             for certificate in g.subjects(SOV.coversOffer, offer):
+                if after(g, certificate):
+                    continue  # not known on the date asked
                 if g.value(certificate, SOV.certificateHolder) is None and _is_hds(g, certificate):
                     out.setdefault(certificate, False)
         return sorted(out.items(), key=lambda pair: str(pair[0]))
@@ -477,11 +484,13 @@ class _Check:
         notes = []
         for offer in self.offers:
             for q in sorted(g.subjects(SOV.coversOffer, offer), key=str):
-                if _is_secnumcloud(g, q) and not in_effect(g, q):
+                if _is_secnumcloud(g, q) and not in_effect(g, q) and not after(g, q):
                     notes.append(
                         f'the qualification "{label(g, q)}" of its offer "{label(g, offer)}" {_lapse(g, q, self.day)}'
                     )
         for q in sorted(g.subjects(SOV.certificateHolder, self.provider), key=str):
+            if after(g, q):
+                continue  # not known on the date asked
             if _is_secnumcloud(g, q) and not any(o in self.offers for o in g.objects(q, SOV.coversOffer)):
                 state = "names no offer" if in_effect(g, q) else _lapse(g, q, self.day)
                 notes.append(f'its qualification "{label(g, q)}" {state}')

@@ -18,9 +18,11 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from sovkg.ask.entities import resolve_entity
+from sovkg.core.errors import UnknownEntityError
 from sovkg.core.i18n import check_lang, level, message, relation
-from sovkg.core.namespaces import SOV
+from sovkg.core.namespaces import KG, SOV
 from sovkg.derive.exposure import source_ref
+from sovkg.derive.known import after
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,10 @@ def explain(kg: Any, name: str, *, lang: str = "en") -> Explanation:
     check_lang(lang)
     graph: Graph = kg.union
     node = resolve_entity(graph, name)
+    if after(graph, node):
+        raise UnknownEntityError(
+            f"{name!r} is not known on {kg.as_of.isoformat()}: it is dated after that day (ask for a later --at)"
+        )
 
     def m(key: str, **values: object) -> str:
         return message(f"explain.{key}", lang, **values)
@@ -83,6 +89,21 @@ def explain(kg: Any, name: str, *, lang: str = "en") -> Explanation:
                 lines.append(f"  • {name_of(a.law)}: {why}.")
         else:
             lines.append(m("laws_none"))
+
+    events = _events(graph, node)
+    data["events"] = [
+        {"iri": str(e), "label": kg.label(e), "date": _opt_text(graph.value(e, SOV.date))} for e in events
+    ]
+    if events:
+        lines.append("")
+        lines.append(m("events"))
+        for event in events:
+            day = graph.value(event, SOV.date)
+            lines.append(f"  • {day or m('date_unknown')} — {name_of(event)}")
+            outcome = next((o for o in graph.objects(event, SOV.outcome) if getattr(o, "language", None) == "en"), None)
+            if outcome is not None:
+                lines.append(f"      {outcome}")
+            lines.extend(_sources(kg, graph, event, indent="      ", lang=lang))
 
     findings = [
         f for f in kg.findings if kind != "law" and (f.system == str(node) or any(p.iri == str(node) for p in f.path))
@@ -172,9 +193,12 @@ def _facts(kg: Any, graph: Graph, node: Node, lang: str = "en") -> Iterable[str]
         yield f"  {message('explain.controller', lang)}: {kg.label(controller, lang)}"
     for category in graph.objects(node, SOV.holdsData):
         yield f"  {message('explain.holds', lang)}: {kg.label(category, lang)}"
-    if graph.value(node, SOV.particularlySensitive) == Literal(True):
+    sren = KG["law/fr-loi-sren-art-31"]
+    if graph.value(node, SOV.particularlySensitive) == Literal(True) and not after(graph, sren):
         yield f"  {message('explain.sensitive', lang)}"
     for arrangement in sorted(graph.subjects(SOV.hostedSystem, node), key=str):
+        if after(graph, arrangement):
+            continue  # decided or started after the date asked
         state = (
             "in_effect"
             if (arrangement, SOV.inEffect, Literal(True)) in graph
@@ -188,6 +212,18 @@ def _facts(kg: Any, graph: Graph, node: Node, lang: str = "en") -> Iterable[str]
     yield from _sources(kg, graph, node, indent="  ", lang=lang)
 
 
+def _events(graph: Graph, node: Node) -> list[Node]:
+    """Events known on the graph's date that concern ``node`` or one of its hosting arrangements, by date."""
+    concerned = {node} | set(graph.subjects(SOV.hostedSystem, node))
+    found = {e for c in concerned for e in graph.subjects(SOV.concerns, c)}
+    found = {e for e in found if (e, RDF.type, SOV.Event) in graph and not after(graph, e)}
+    return sorted(found, key=lambda e: (str(graph.value(e, SOV.date) or "9999"), str(e)))
+
+
+def _opt_text(value: Node | None) -> str | None:
+    return None if value is None else str(value)
+
+
 def _period(graph: Graph, node: Node, lang: str = "en") -> str:
     start, end = graph.value(node, SOV.validFrom), graph.value(node, SOV.validUntil)
     if start is None and end is None:
@@ -198,6 +234,8 @@ def _period(graph: Graph, node: Node, lang: str = "en") -> str:
 def _sources(kg: Any, graph: Graph, node: Node, *, indent: str, lang: str = "en") -> Iterable[str]:
     confidence = graph.value(node, SOV.confidence)
     for source in sorted(graph.objects(node, SOV.source), key=str):
+        if after(graph, source):
+            continue  # published after the date asked
         s = source_ref(graph, source)
         conf = message("explain.confidence", lang, confidence=kg.label(confidence, lang)) \
             if confidence is not None else ""
@@ -213,7 +251,7 @@ def _controller_lines(
         if (stake, RDF.type, SOV.OwnershipStake) not in graph:
             continue  # derived effective-ownership nodes also use sov:held; they are listed below
         holder = graph.value(stake, SOV.holder)
-        if holder is None or holder in seen:
+        if holder is None or holder in seen or after(graph, stake):
             continue
         effect = "" if (stake, SOV.inEffect, Literal(True)) in graph else message("explain.stake_not_in_effect", lang)
         share = []

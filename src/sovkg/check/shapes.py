@@ -191,7 +191,10 @@ def validate_graph(data: Graph, shapes: Graph | None = None) -> ValidationReport
             allow_infos=True,
             inplace=not has_rules,
         )
-    results = sorted(set(_read_results(report_graph, data, shapes)), key=ValidationResult.sort_key)
+    results = sorted(
+        {r for r in _read_results(report_graph, data, shapes) if not _dated_after(data, r)},
+        key=ValidationResult.sort_key,
+    )
     conforms = not any(r.severity == "Violation" for r in results)
     return ValidationReport(conforms=conforms, results=tuple(results))
 
@@ -273,6 +276,19 @@ def _read_results(report: Graph, data: Graph, shapes: Graph) -> Iterable[Validat
             component=str(report.value(result, SH.sourceConstraintComponent)),
             value=str(value) if value is not None else None,
         )
+
+
+def _dated_after(data: Graph, result: ValidationResult) -> bool:
+    """True when the result rests on a rule or concerns a node dated after the graph's date.
+
+    A legal requirement applies from its own ``sov:validFrom`` (with its source), and an event,
+    source, plan or system dated after the date asked is not known on it: the derivation marks
+    both ``sov:afterAsOf`` (:mod:`sovkg.derive.known`), and their results are not reported.
+    """
+    marked = Literal(True)
+    if result.requirement is not None and (URIRef(result.requirement), SOV.afterAsOf, marked) in data:
+        return True
+    return (URIRef(result.focus), SOV.afterAsOf, marked) in data
 
 
 def node_label(graph: Graph, node: Node | None) -> str:

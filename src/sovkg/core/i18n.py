@@ -216,6 +216,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "explain.finding": ("  • {system} is exposed to {law} at level {level}:",
                         "  • {system} est exposé à {law} au niveau {level} :"),
     "explain.rules": ("Rules:", "Règles :"),
+    "explain.events": ("Events:", "Événements :"),
+    "explain.date_unknown": ("date unknown", "date inconnue"),
     "explain.rules_none": ("Rules: no violation or warning concerns it.",
                            "Règles : aucune violation ni aucun avertissement ne la concerne."),
     "explain.no_requirement": ("(no requirement)", "(aucune exigence)"),

@@ -42,7 +42,13 @@ RULES: dict[str, Rule] = {
              "A fact is in effect when the date lies between its validFrom and validUntil (a missing "
              "bound is open; a partial date counts only where it is certain: a start in 2019 from the "
              "end of 2019, an end in 2021 until the start of 2021); a certificate also needs its scheme to "
-             "be accepted on that date; a planned arrangement is never in effect."),
+             "be accepted on that date and to exist already; an arrangement also needs its system to exist; a planned "
+             "arrangement is never in effect."),
+        Rule(KG["rule/known-on-date"], "known on the date",
+             "A node dated after the date asked is not known on it and no output shows it: an event by its "
+             "date, a source by its publication date, a fact, system, law or legal requirement by its start, "
+             "a planned arrangement by the date of the decision that results in it (a partial date counts "
+             "from its earliest day; undated nodes are kept)."),
         Rule(KG["rule/union-membership"], "union membership on the date",
              "A country is a member of a union when one of its memberships is in effect; EU members "
              "are in the EEA while the EEA exists."),

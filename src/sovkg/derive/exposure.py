@@ -34,6 +34,7 @@ from rdflib.term import Node
 
 from sovkg.core.namespaces import KG, SOV
 from sovkg.derive.common import derived_iri, in_effect, instances, label, rule_iri
+from sovkg.derive.known import after
 from sovkg.model import Applicability, EvidenceStep, ExposureFinding, PathNode, SourceRef
 
 Triple = tuple[Node, Node, Node]
@@ -448,7 +449,8 @@ class _Influence:
         return stakes
 
     def _sources(self, stakes: set[Node]) -> tuple[Node, ...]:
-        return tuple(sorted({s for stake in stakes for s in self.graph.objects(stake, SOV.source)}, key=str))
+        return tuple(sorted({s for stake in stakes for s in self.graph.objects(stake, SOV.source)
+                             if not after(self.graph, s)}, key=str))
 
 
 def finding_triples(graph: Graph, as_of: dt.date) -> Iterator[Triple]:
@@ -516,9 +518,11 @@ def finding_triples(graph: Graph, as_of: dt.date) -> Iterator[Triple]:
             if step.via is not None:
                 yield node, SOV.viaFact, step.via
                 for source in graph.objects(step.via, SOV.source):
-                    yield node, SOV.source, source
+                    if not after(graph, source):
+                        yield node, SOV.source, source
             for source in step.extra_sources:
-                yield node, SOV.source, source
+                if not after(graph, source):
+                    yield node, SOV.source, source
 
 
 # ------------------------------------------------------------------------------------------ reading

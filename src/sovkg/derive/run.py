@@ -4,8 +4,11 @@ The derivation runs in stages (each documented on the rule it applies; every der
 its rule with ``sov:derivedBy``):
 
 1. OWL RL (:mod:`sovkg.derive.owl_rl`): types from the class hierarchy, seats as ``sov:establishedIn``.
-2. Validity: ``sov:inEffect true`` on every stake, arrangement, certificate, membership, adequacy
-   decision, law, subcontracting and technology dependency that holds on the date; EU/EEA
+2. Known on the date (:mod:`sovkg.derive.known`): ``sov:afterAsOf true`` on every event, source,
+   fact and plan dated after the date, which no output for the date shows.
+   Validity: ``sov:inEffect true`` on every stake, arrangement, certificate, membership, adequacy
+   decision, law, legal requirement, system, subcontracting and technology dependency that holds
+   on the date (a certificate not before its scheme exists, an arrangement not before its system); EU/EEA
    membership (``sov:memberOf``) and adequacy (``sov:adequacyInForce``) on the date.
 3. Control: ``sov:directlyControls`` from in-effect stakes (rule ``kg:rule/control-from-stake``);
    OWL RL then closes ``sov:controls`` (transitive) and ``sov:controlledBy`` (inverse).
@@ -57,6 +60,8 @@ TIMED_CLASSES = (
     SOV.Law,
     SOV.Subcontracting,
     SOV.TechnologyDependency,
+    SOV.LegalRequirement,
+    SOV.InformationSystem,
 )
 """Classes whose instances get ``sov:inEffect`` when they hold on the derivation date."""
 
@@ -87,6 +92,7 @@ def derive(dataset: Dataset, *, as_of: dt.date) -> Derivation:
     """
     from sovkg.derive import (
         exposure,  # late import: both use the helpers defined here
+        known,
         ownership,
     )
 
@@ -100,6 +106,7 @@ def derive(dataset: Dataset, *, as_of: dt.date) -> Derivation:
             work.add(t)
 
     absorb(owl_rl_entailments(work))
+    absorb(known.known_triples(work, as_of))
     absorb(validity_triples(work, as_of))
     absorb(membership_triples(work, as_of))
     absorb(adequacy_triples(work))
@@ -122,8 +129,8 @@ def derive(dataset: Dataset, *, as_of: dt.date) -> Derivation:
 
 def is_in_effect(graph: Graph, node: Node, day: dt.date) -> bool:
     """Decide whether one fact holds on ``day`` (see rule ``kg:rule/validity``)."""
-    if graph.value(node, SOV.planned) == Literal(True):
-        return False
+    if graph.value(node, SOV.planned) == Literal(True) or (node, SOV.afterAsOf, Literal(True)) in graph:
+        return False  # a plan, or a fact not known yet on the date (see sovkg.derive.known)
     start = as_date(graph.value(node, SOV.validFrom), start=True, subject=node)
     end = as_date(graph.value(node, SOV.validUntil), start=False, subject=node)
     if not holds_on(day, start, end):
@@ -133,6 +140,14 @@ def is_in_effect(graph: Graph, node: Node, day: dt.date) -> bool:
         accepted = as_date(graph.value(scheme, SOV.acceptedUntil), start=False, subject=scheme)
         if accepted is not None and day > accepted:
             return False
+        issued = as_date(graph.value(scheme, SOV.validFrom), start=True, subject=scheme)
+        if issued is not None and day < issued:
+            return False  # no certificate under a referential that did not exist yet
+    system = graph.value(node, SOV.hostedSystem)
+    if system is not None:
+        opened = as_date(graph.value(system, SOV.validFrom), start=True, subject=system)
+        if opened is not None and day < opened:
+            return False  # a system that did not exist yet is not hosted
     return True
 
 

@@ -61,6 +61,8 @@ def build_report(kg: Any, *, case_included: bool, user_inputs: list[str]) -> Rep
         laws.append({"iri": iri, "label": kg.label(_uri(iri)), "short": str(short) if short else None})
     systems = []
     for system in sorted(set(union.subjects(RDF.type, SOV.InformationSystem)), key=kg.label):
+        if (system, SOV.afterAsOf, Literal(True)) in union:
+            continue  # the system did not exist yet on the date asked
         strongest: dict[str, str] = {}
         for f in findings:
             if f.system == str(system):
