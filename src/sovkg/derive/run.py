@@ -122,15 +122,33 @@ def derive(dataset: Dataset, *, as_of: dt.date) -> Derivation:
 
 def is_in_effect(graph: Graph, node: Node, day: dt.date) -> bool:
     """Decide whether one fact holds on ``day`` (see rule ``kg:rule/validity``)."""
-    if graph.value(node, SOV.planned) == Literal(True):
+    scheme = graph.value(node, SOV.scheme)
+    return fact_holds(
+        day, node,
+        planned=graph.value(node, SOV.planned) == Literal(True),
+        valid_from=graph.value(node, SOV.validFrom),
+        valid_until=graph.value(node, SOV.validUntil),
+        scheme=scheme,
+        accepted_until=graph.value(scheme, SOV.acceptedUntil) if scheme is not None else None,
+    )
+
+
+def fact_holds(day: dt.date, node: Node, *, planned: bool, valid_from: Node | None, valid_until: Node | None,
+               scheme: Node | None = None, accepted_until: Node | None = None) -> bool:
+    """Rule ``kg:rule/validity`` on the values read for one fact (the store engine reads them in one query).
+
+    >>> fact_holds(dt.date(2020, 6, 1), KG["x"], planned=False, valid_from=Literal("2019", datatype=XSD.gYear),
+    ...            valid_until=None)
+    True
+    """
+    if planned:
         return False
-    start = as_date(graph.value(node, SOV.validFrom), start=True, subject=node)
-    end = as_date(graph.value(node, SOV.validUntil), start=False, subject=node)
+    start = as_date(valid_from, start=True, subject=node)
+    end = as_date(valid_until, start=False, subject=node)
     if not holds_on(day, start, end):
         return False
-    scheme = graph.value(node, SOV.scheme)
     if scheme is not None:
-        accepted = as_date(graph.value(scheme, SOV.acceptedUntil), start=False, subject=scheme)
+        accepted = as_date(accepted_until, start=False, subject=scheme)
         if accepted is not None and day > accepted:
             return False
     return True
@@ -230,9 +248,14 @@ def rule_description_triples() -> Iterator[Triple]:
 
 def graph_description_triples(dataset: Dataset, day: dt.date) -> Iterator[Triple]:
     """PROV description of the inferred graph: its date and the graphs it was derived from."""
+    names = [g.identifier for g in dataset.graphs() if g.identifier != INFERRED_GRAPH and len(g)]
+    return inferred_description_triples(names, day)
+
+
+def inferred_description_triples(sources: Iterable[Node], day: dt.date) -> Iterator[Triple]:
+    """PROV description of the inferred graph, given the names of the graphs it was derived from."""
     yield INFERRED_GRAPH, RDF.type, PROV.Entity
     yield INFERRED_GRAPH, RDFS.label, Literal(f"facts derived by sovkg as of {day.isoformat()}", lang="en")
     yield INFERRED_GRAPH, SOV.asOf, Literal(day.isoformat(), datatype=XSD.date)
-    for graph in dataset.graphs():
-        if graph.identifier not in (INFERRED_GRAPH,) and len(graph):
-            yield INFERRED_GRAPH, PROV.wasDerivedFrom, graph.identifier
+    for name in sources:
+        yield INFERRED_GRAPH, PROV.wasDerivedFrom, name
