@@ -55,6 +55,12 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--at", metavar="YYYY-MM-DD", help="answer as of this date (default: today)")
     common.add_argument("--scenario", metavar="FILE",
                         help="apply a hypothetical scenario (a .trig file or a plain folder, docs/scenarios.md)")
+    common.add_argument("--engine", choices=("store", "rdflib"), default="store",
+                        help="store: Oxigraph store engine (default); rdflib: the reference pipeline (pySHACL)")
+    common.add_argument("--store", metavar="PATH",
+                        help="answer from the Oxigraph store at PATH, filled and derived by `sovkg derive --store`")
+    common.add_argument("--endpoint", metavar="URL",
+                        help="answer from a SPARQL 1.1 endpoint holding a graph sovkg imported and derived")
 
     p = sub.add_parser("report", parents=[common], help="the main job: exposure, rules, counts")
     p.add_argument("--format", choices=("table", "json"), default="table")
@@ -105,6 +111,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     p.set_defaults(func=_expiring)
 
+    p = sub.add_parser("derive", parents=[common],
+                       help="write the derived graph into an Oxigraph store (loads the inputs into an empty store)")
+    p.set_defaults(func=_derive)
+
     p = sub.add_parser("export", parents=[common], help="export asserted and derived facts")
     p.add_argument("--format", choices=("ttl", "nt", "jsonld", "xml", "trig", "nq"), required=True)
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
@@ -124,7 +134,10 @@ def _as_of(args: argparse.Namespace) -> dt.date:
 def _build(args: argparse.Namespace) -> Any:
     from sovkg.derive.knowledge_graph import build
 
-    kg = build(args.data, include_case=not args.no_case, as_of=_as_of(args), scenario=args.scenario)
+    if args.store or args.endpoint:
+        return _open(args)
+    kg = build(args.data, include_case=not args.no_case, as_of=_as_of(args), scenario=args.scenario,
+               engine=args.engine)
     if kg.scenario is not None:
         from sovkg.load.scenario import banner
 
@@ -146,14 +159,20 @@ def _report_data(args: argparse.Namespace, day: dt.date, scenario: str | None) -
 
         paths += scenario_files(scenario)
         options.append(f"scenario={scenario}")
-    key = report_key(paths, __version__, str(REPORT_VERSION), day.isoformat(), *options)
+    key = report_key(paths, __version__, str(REPORT_VERSION), day.isoformat(), f"engine={args.engine}", *options)
+    if args.store or args.endpoint:
+        from sovkg.publish.report import build_report
+
+        kg = _open(args)
+        return dict(build_report(kg, case_included=not args.no_case, user_inputs=list(args.data)).data) | {
+            "scenario": None}, kg
     data = None if args.no_cache else cache.load(key)
     kg = None
     if data is None:
         from sovkg.derive.knowledge_graph import build
         from sovkg.publish.report import build_report
 
-        kg = build(args.data, include_case=not args.no_case, as_of=day, scenario=scenario)
+        kg = build(args.data, include_case=not args.no_case, as_of=day, scenario=scenario, engine=args.engine)
         data = dict(build_report(kg, case_included=not args.no_case, user_inputs=list(args.data)).data)
         data["scenario"] = kg.scenario.to_json() if kg.scenario else None
         cache.store(key, data)
@@ -172,7 +191,8 @@ def _report(args: argparse.Namespace) -> int:
         if kg is None:
             from sovkg.derive.knowledge_graph import build
 
-            kg = build(args.data, include_case=not args.no_case, as_of=day, scenario=args.scenario)
+            kg = build(args.data, include_case=not args.no_case, as_of=day, scenario=args.scenario,
+                       engine=args.engine)
         out = Path(args.output)
         if out.exists() and not out.is_dir():
             raise SovkgInputError(f"{out}: exists and is not a folder")
@@ -215,8 +235,15 @@ def _exposure(args: argparse.Namespace) -> int:
     from sovkg.ask.explain import resolve_entity
     from sovkg.publish.report import findings_csv
 
-    kg = _build(args)
-    findings = list(kg.findings)
+    cached = None if args.law or args.system else _cached(args)
+    if cached is not None:
+        from sovkg.derive.store_engine import store_findings
+
+        kg: Any = cached
+        findings = list(store_findings(cached.store))
+    else:
+        kg = _build(args)
+        findings = list(kg.findings)
     if args.law:
         law = str(resolve_entity(kg.union, args.law))
         findings = [f for f in findings if f.law == law]
@@ -276,20 +303,76 @@ def _query(args: argparse.Namespace) -> int:
         if not sep or not name:
             raise SovkgInputError(f"--param {item!r}: expected NAME=VALUE")
         bindings[name.strip().lstrip("?$")] = parse_binding(value.strip())
-    return _print_query(args, _build(args), spec, bindings)
+    return _print_query(args, _cached(args) or _build(args), spec, bindings)
+
+
+def _cached(args: argparse.Namespace) -> Any:
+    """The store engine's derived store from an earlier run on the same inputs, as a light graph, else None."""
+    if args.engine != "store" or args.store or args.endpoint or args.scenario:
+        return None
+    from types import SimpleNamespace
+
+    from sovkg.derive.knowledge_graph import cached_store
+
+    store = cached_store(args.data, include_case=not args.no_case, as_of=_as_of(args))
+    return None if store is None else SimpleNamespace(engine="store", store=store, as_of=_as_of(args))
+
+
+def _open(args: argparse.Namespace) -> Any:
+    """The knowledge graph of ``--store PATH`` or ``--endpoint URL`` (already derived there)."""
+    from sovkg.derive.knowledge_graph import open_knowledge_graph
+    from sovkg.store.engine import EndpointStore, open_existing_store
+
+    if args.store and args.endpoint:
+        raise SovkgInputError("--store and --endpoint cannot be used together")
+    if args.data or args.scenario or args.at:
+        raise SovkgInputError("--data, --scenario and --at do not apply to --store/--endpoint, which hold a graph "
+                              "derived already (`sovkg derive --store PATH --at DATE`)")
+    return open_knowledge_graph(EndpointStore(args.endpoint) if args.endpoint else open_existing_store(args.store))
+
+
+def _derive(args: argparse.Namespace) -> int:
+    from sovkg.derive.store_engine import derive_into_store
+
+    if not args.store:
+        raise SovkgInputError("derive needs --store PATH (the Oxigraph store to write the derived graph into)")
+    count, loaded = derive_into_store(args.store, args.data, include_case=not args.no_case, as_of=_as_of(args),
+                                      scenario=args.scenario)
+    what = f"loaded {loaded} input files, " if loaded else ""
+    print(f"sovkg: {what}derived {count} triples into <https://w3id.org/sovkg/graph/inferred> in {args.store}",
+          file=sys.stderr)
+    return 0
 
 
 def _print_query(args: argparse.Namespace, kg: Any, query: Any, bindings: dict[str, Any]) -> int:
     """Run a query (a QuerySpec or a shipped query's name) and print it in ``args.format``."""
-    from sovkg.ask.queries import find_query, result_rows, run_query, to_sparql_json
+    from sovkg.ask.queries import (
+        find_query,
+        result_rows,
+        result_variables,
+        run_query,
+        run_query_endpoint,
+        run_query_oxigraph,
+        to_sparql_json,
+    )
+    from sovkg.store.engine import EndpointStore, LocalStore
 
     spec = find_query(query) if isinstance(query, str) else query
-    result = run_query(kg.union, spec, bindings)
+    store = kg.store if kg.engine == "store" else None
+    if isinstance(store, LocalStore):
+        result = run_query_oxigraph(store.store, spec, bindings)
+    elif isinstance(store, EndpointStore):
+        result = run_query_endpoint(store, spec, bindings)
+    else:
+        result = run_query(kg.union, spec, bindings)
     if args.format == "json":
         print(json.dumps(to_sparql_json(result), indent=2, ensure_ascii=False))
         return 0
     rows = result_rows(result)
-    columns = [str(v) for v in result.vars] if result.vars else []
+    try:
+        columns = result_variables(result)
+    except TypeError:  # an ASK result has no variables
+        columns = []
     if args.format == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")

@@ -50,6 +50,7 @@ from rdflib.term import Identifier, Node, Variable
 from sovkg.core.errors import SovkgInputError, UnknownQueryError
 from sovkg.core.namespaces import PREFIXES
 from sovkg.core.terms import parse_binding
+from sovkg.store.engine import EndpointStore
 from sovkg.store.oxigraph import to_oxigraph_term
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
     "query_dir",
     "result_rows",
     "run_query",
+    "run_query_endpoint",
     "run_query_oxigraph",
     "to_sparql_json",
 ]
@@ -336,6 +338,28 @@ def run_query_oxigraph(
         )
     except SyntaxError as error:
         raise SovkgInputError(f"{spec.path}: the query is not valid SPARQL ({error})") from None
+
+
+def run_query_endpoint(
+    endpoint: EndpointStore,
+    spec: QuerySpec,
+    bindings: Mapping[str, Node] | None = None,
+) -> ox.QuerySolutions | ox.QueryBoolean:
+    """Run a query on a SPARQL 1.1 Protocol endpoint (its default graph: the union of its graphs).
+
+    sovkg's prefixes are declared in front of the query; each binding is a ``VALUES`` block put first
+    in the query's ``WHERE``, which binds the variable as Oxigraph's substitutions do.
+    """
+    values = _checked_bindings(spec, bindings)
+    text = spec.text
+    if values:
+        brace = text.index("{")
+        block = " ".join(f"VALUES ?{k} {{ {to_oxigraph_term(v)} }}" for k, v in sorted(values.items()))
+        text = text[:brace + 1] + " " + block + " " + text[brace + 1:]
+    declared = {m.lower() for m in re.findall(r"PREFIX\s+([\w-]*):", text, flags=re.IGNORECASE)}
+    prologue = "".join(f"PREFIX {p}: <{n}>\n" for p, n in PREFIXES.items() if p.lower() not in declared)
+    body = endpoint.raw(prologue + text, "application/sparql-results+json")
+    return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)  # type: ignore[return-value]
 
 
 def _is_syntax_error(error: Exception) -> bool:

@@ -19,7 +19,8 @@ rather than being skipped.
 >>> SOVNS = "https://w3id.org/sovkg/ns#"
 >>> _ = store.add([(ox.NamedNode("urn:x"), ox.NamedNode(SOVNS + "capitalPercent"), ox.Literal("120",
 ...     datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))], "urn:g")
->>> [(r.severity, r.value) for r in validate_store(store).results if "Percent" in r.source_shape]
+>>> from sovkg.check.shapes import load_shapes
+>>> [(r.severity, r.value) for r in validate_store(store, load_shapes()).results if "Percent" in r.source_shape]
 [('Violation', '120')]
 """
 
@@ -34,7 +35,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
-from sovkg.check.shapes import ValidationReport, ValidationResult, load_shapes, node_label, render_path
+from sovkg.check.results import ValidationReport, ValidationResult, first_message, local_name, node_label, render_path
 from sovkg.core.errors import SovkgError
 from sovkg.core.namespaces import SOV
 from sovkg.store.engine import SparqlStore
@@ -74,9 +75,9 @@ class _Row:
     bindings: dict[str, Node]
 
 
-def validate_store(store: SparqlStore, shapes: Graph | None = None) -> ValidationReport:
-    """Validate the union of the store's graphs (asserted and derived) against ``shapes`` (default: sovkg's)."""
-    shapes = load_shapes() if shapes is None else shapes
+def validate_store(store: SparqlStore, shapes: Graph) -> ValidationReport:
+    """Validate the union of the store's graphs (asserted and derived) against ``shapes``
+    (:func:`sovkg.check.shapes.load_shapes`; :func:`sovkg.check.shapes.validate` calls this for the store engine)."""
     raw: list[tuple[Node, _Row, str, URIRef, bool]] = []  # (shape, row, message, component, substituted)
     for shape in _shapes(shapes):
         found = _focus_query(shapes, shape)
@@ -94,7 +95,7 @@ def validate_store(store: SparqlStore, shapes: Graph | None = None) -> Validatio
         results.add(ValidationResult(
             focus=str(row.focus),
             focus_label=node_label(labels, row.focus),
-            severity=_local_name(severity) if severity is not None else "Violation",
+            severity=local_name(severity) if severity is not None else "Violation",
             requirement=str(requirement) if requirement is not None else None,
             message=message,
             source_shape=str(shape),
@@ -308,11 +309,10 @@ def _message(shapes: Graph, shape: Node, row: _Row, substituted: bool, component
         for message in messages:
             text = str(message)
             for name, value in fields.items():
-                text = re.sub("{{[?$]{}}}".format(name), lambda _m, v=value: str(v), text)  # type: ignore[misc]
-            texts.append(text)
-        return sorted(texts)[0]
-    ordered = sorted(messages, key=lambda m: (m.language not in ("en", None), str(m)))
-    return str(ordered[0])
+                text = re.sub(f"{{[?$]{name}}}", lambda _m, v=value: str(v), text)  # type: ignore[misc]
+            texts.append(Literal(text))  # pySHACL drops the language of a filled-in message
+        return first_message(texts)
+    return first_message(messages)
 
 
 def _labels(store: SparqlStore, nodes: Iterable[Node]) -> Graph:
@@ -326,8 +326,4 @@ def _labels(store: SparqlStore, nodes: Iterable[Node]) -> Graph:
         for row in rows:
             graph.add((from_oxigraph_term(row["x"]), from_oxigraph_term(row["p"]), from_oxigraph_term(row["l"])))
     return graph
-
-
-def _local_name(iri: Node) -> str:
-    return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 

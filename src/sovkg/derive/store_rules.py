@@ -13,7 +13,7 @@ order, each over the whole graph at once:
 3. **Membership, adequacy, control** (``sov:memberOf``, ``sov:adequacyInForce``,
    ``sov:directlyControls`` and the ``sov:ControlDerivation`` nodes): one ``CONSTRUCT`` each; then
    the OWL RL rules again close ``sov:controls``.
-4. **Effective ownership and exposure** (extract–compute–load): the instance triples the two
+4. **Effective ownership and exposure** (extract-compute-load): the instance triples the two
    stages read (``rdf:type``, labels, ``sov:*``) are read once from the store into a working graph;
    the edge-list algorithms of :mod:`sovkg.derive.ownership` (strongly connected components, sparse
    per-organisation maps) and :mod:`sovkg.derive.exposure` (one shortest evidence path per
@@ -137,7 +137,8 @@ CONTROL = f"""CONSTRUCT {{ ?holder sov:directlyControls ?held . ?node a sov:Cont
 
 APPLICABILITY = """SELECT DISTINCT ?entity ?law ?basis ?via WHERE {
     ?law a sov:AccessLaw ; sov:inEffect true .
-    { ?law sov:enactedBy ?territory } UNION { ?law sov:enactedBy ?union . ?union a sov:Union . ?territory sov:memberOf ?union }
+    { ?law sov:enactedBy ?territory }
+    UNION { ?law sov:enactedBy ?union . ?union a sov:Union . ?territory sov:memberOf ?union }
     {
         ?law sov:reach sov:ReachByEstablishment . ?entity sov:establishedIn ?territory .
         BIND (sov:ReachByEstablishment AS ?basis)

@@ -21,16 +21,16 @@ deriving again.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-import shutil
 import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import pyoxigraph as ox
 
@@ -42,6 +42,8 @@ __all__ = [
     "LocalStore",
     "SparqlStore",
     "cached_store_path",
+    "open_cached_store",
+    "open_existing_store",
     "open_store",
     "save_store",
 ]
@@ -49,8 +51,6 @@ __all__ = [
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 TripleTerms = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, Term]
 
-READY_MARK = "sovkg-store.json"
-"""The file a complete cached store folder carries (written last: a folder without it is ignored)."""
 
 
 class SparqlStore(Protocol):
@@ -131,7 +131,7 @@ class EndpointStore:
             headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept,
                      "User-Agent": "sovkg"})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 (user-given URL)
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 body: bytes = response.read()
                 return body
         except urllib.error.HTTPError as error:
@@ -161,6 +161,10 @@ class EndpointStore:
         body = self._post(query, "application/n-triples")
         triples = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
         return [(q.subject, q.predicate, q.object) for q in triples]  # type: ignore[misc]
+
+    def raw(self, query: str, accept: str) -> bytes:
+        """Send a query; return the endpoint's answer as bytes, in the ``accept`` format."""
+        return self._post(query, accept)
 
     def quads(self) -> list[ox.Quad]:
         """Every quad the endpoint holds in its named graphs (to rebuild a report locally)."""
@@ -201,39 +205,41 @@ def open_store(path: str | Path | None = None) -> LocalStore:
         raise SovkgInputError(f"{folder}: cannot open the store ({error})") from None
 
 
+def open_existing_store(path: str | Path) -> LocalStore:
+    """The on-disk store at ``path``, which must exist (``sovkg derive --store PATH`` or an importer made it)."""
+    folder = Path(path)
+    if not folder.is_dir():
+        raise SovkgInputError(f"{folder}: no such store (fill it with `sovkg derive --store {folder}`)")
+    return open_store(folder)
+
+
 def cached_store_path(key: str) -> Path:
-    """Where the derived store of cache key ``key`` lives."""
-    return cache_dir() / "stores" / key
+    """Where the derived store of cache key ``key`` is kept (an N-Quads dump: reloading it is a bulk load)."""
+    return cache_dir() / "stores" / f"{key}.nq"
 
 
 def open_cached_store(key: str) -> LocalStore | None:
-    """The cached derived store for ``key``, read-only, or None when there is none (or it is incomplete)."""
-    folder = cached_store_path(key)
-    if not (folder / READY_MARK).is_file():
+    """The derived store cached under ``key``, loaded in memory, or None when there is none."""
+    path = cached_store_path(key)
+    if not path.is_file():
         return None
+    store = ox.Store()
     try:
-        return LocalStore(ox.Store.read_only(str(folder)), folder)
-    except OSError:
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    except (OSError, SyntaxError, ValueError):
         return None
+    return LocalStore(store)
 
 
-def save_store(store: LocalStore, key: str, info: Mapping[str, Any]) -> None:
-    """Copy an in-memory store into the cache under ``key`` (atomically; a cache that cannot be written is skipped)."""
+def save_store(store: LocalStore, key: str) -> None:
+    """Keep a derived store in the cache under ``key`` (atomically; a cache that cannot be written is skipped)."""
     final = cached_store_path(key)
-    if (final / READY_MARK).is_file():
-        return
     try:
         final.parent.mkdir(parents=True, exist_ok=True)
-        temporary = Path(tempfile.mkdtemp(dir=final.parent, prefix=".tmp-"))
-        disk = ox.Store(str(temporary / "db"))
-        disk.bulk_extend(store.store)
-        disk.flush()
-        del disk
-        (temporary / "db" / READY_MARK).write_text(json.dumps(dict(info)), encoding="utf-8")
-        try:
-            os.replace(temporary / "db", final)
-        except OSError:  # another process won the race
-            pass
-        shutil.rmtree(temporary, ignore_errors=True)
+        descriptor, temporary = tempfile.mkstemp(dir=final.parent, suffix=".tmp")
+        os.close(descriptor)
+        store.store.dump(temporary, format=ox.RdfFormat.N_QUADS)
+        os.replace(temporary, final)
     except OSError:
-        return
+        with contextlib.suppress(OSError):
+            os.remove(temporary)
