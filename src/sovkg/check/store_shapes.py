@@ -15,7 +15,8 @@ the shapes use are supported (:data:`SUPPORTED`); any other stops validation wit
 rather than being skipped.
 
 >>> from sovkg.store.engine import open_store
->>> >>> store = open_store()
+>>> import pyoxigraph as ox
+>>> store = open_store()
 >>> SOVNS = "https://w3id.org/sovkg/ns#"
 >>> _ = store.add([(ox.NamedNode("urn:x"), ox.NamedNode(SOVNS + "capitalPercent"), ox.Literal("120",
 ...     datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))], "urn:g")
@@ -169,8 +170,9 @@ def expand_dotted_names(query: str) -> str:
 
     They are valid SPARQL, but Oxigraph's parser rejects some of them.
 
-    >>> expand_dotted_names("PREFIX t: <urn:t/>\nSELECT * { t:a-3.2 ?p t:b }")
-    'PREFIX t: <urn:t/>\nSELECT * { <urn:t/a-3.2> ?p t:b }'
+    >>> print(expand_dotted_names("PREFIX t: <urn:t/>" + chr(10) + "SELECT * { t:a-3.2 ?p t:b }"))
+    PREFIX t: <urn:t/>
+    SELECT * { <urn:t/a-3.2> ?p t:b }
     """
     namespaces = {m.group(1) or "": m.group(2) for m in _PREFIX_LINE.finditer(query)}
     if not namespaces:
