@@ -240,7 +240,7 @@ def _exposure(args: argparse.Namespace) -> int:
         from sovkg.derive.store_engine import store_findings
 
         kg: Any = cached
-        findings = list(store_findings(cached.store))
+        findings: list[Any] = list(store_findings(cached.store))
     else:
         kg = _build(args)
         findings = list(kg.findings)
@@ -359,6 +359,7 @@ def _print_query(args: argparse.Namespace, kg: Any, query: Any, bindings: dict[s
 
     spec = find_query(query) if isinstance(query, str) else query
     store = kg.store if kg.engine == "store" else None
+    result: Any
     if isinstance(store, LocalStore):
         result = run_query_oxigraph(store.store, spec, bindings)
     elif isinstance(store, EndpointStore):

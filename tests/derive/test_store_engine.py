@@ -22,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, Graph, Literal, XSD
+from rdflib import XSD, BNode, Graph, Literal
 from rdflib.term import Node
 
 from sovkg.check.shapes import load_shapes, validate_graph

@@ -228,12 +228,12 @@ def _evaluate(store: SparqlStore, shapes: Graph, shape: Node, focus: str,
     count = shapes.value(shape, SH.minCount)
     if count is not None:
         yield SH.MinCountConstraintComponent, _rows(store, head + f"""SELECT ?this WHERE {{ {focus}
-            OPTIONAL {{ ?this {step} ?v }} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {int(count)})""",
+            OPTIONAL {{ ?this {step} ?v }} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {int(str(count))})""",
                                                     path), False
     count = shapes.value(shape, SH.maxCount)
     if count is not None:
         yield SH.MaxCountConstraintComponent, _rows(store, head + f"""SELECT ?this WHERE {{ {focus}
-            ?this {step} ?v }} GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(count)})""", path), False
+            ?this {step} ?v }} GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(str(count))})""", path), False
     checks: list[tuple[URIRef, str]] = []
     for bound, op in ((SH.minInclusive, ">="), (SH.maxInclusive, "<=")):
         for limit in shapes.objects(shape, bound):
@@ -251,10 +251,10 @@ def _evaluate(store: SparqlStore, shapes: Graph, shape: Node, focus: str,
         options = []
         for alternative in Collection(shapes, alternatives):
             extra = {p for p in shapes.predicates(alternative) if p != SH.datatype and p != RDF.type}
-            datatype = shapes.value(alternative, SH.datatype)
-            if extra or datatype is None:
+            kind = shapes.value(alternative, SH.datatype)
+            if extra or kind is None:
                 raise UnsupportedShape(f"{shape}: sh:or is supported with sh:datatype alternatives only")
-            options.append(f"({_datatype_ok(datatype)})")
+            options.append(f"({_datatype_ok(kind)})")
         checks.append((SH.OrConstraintComponent, "!(" + " || ".join(options) + ")"))
     for other in shapes.objects(shape, SH.disjoint):
         checks.append((SH.DisjointConstraintComponent, f"EXISTS {{ ?this {_sparql(other)} ?value }}"))

@@ -207,10 +207,10 @@ def _owl_rl(store: LocalStore) -> None:
 
 def _validity(store: LocalStore, day: dt.date) -> None:
     rows: dict[Node, dict[str, Node]] = {}
-    for row in store.select(PREFIXES + VALIDITY):
-        node = from_oxigraph_term(row["n"])
+    for found in store.select(PREFIXES + VALIDITY):
+        node = from_oxigraph_term(found["n"])
         if node not in rows:  # several values: one is read, as rdflib's Graph.value does
-            rows[node] = {k: from_oxigraph_term(v) for k, v in row.items()}
+            rows[node] = {k: from_oxigraph_term(v) for k, v in found.items()}
     marks = []
     for node, row in rows.items():
         if fact_holds(day, node, planned=row.get("planned") == Literal(True), valid_from=row.get("from"),

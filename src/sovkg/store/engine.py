@@ -30,7 +30,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
@@ -74,7 +74,7 @@ class LocalStore:
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[dict[str, Term]]:
         """Run a SELECT over the union of the graphs."""
-        subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        subs: dict[ox.Variable, Any] = {ox.Variable(k): v for k, v in (bindings or {}).items()}
         result = self.store.query(query, use_default_graph_as_union=True, substitutions=subs or None)
         assert isinstance(result, ox.QuerySolutions)
         names = [v.value for v in result.variables]
