@@ -210,6 +210,8 @@ def open_existing_store(path: str | Path) -> LocalStore:
     folder = Path(path)
     if not folder.is_dir():
         raise SovkgInputError(f"{folder}: no such store (fill it with `sovkg derive --store {folder}`)")
+    if not (folder / "CURRENT").is_file():  # every RocksDB folder has one; do not create a store here
+        raise SovkgInputError(f"{folder}: not an Oxigraph store (fill it with `sovkg derive --store {folder}`)")
     return open_store(folder)
 
 
