@@ -107,3 +107,11 @@ def test_endpoint_errors_are_input_errors(capsys: pytest.CaptureFixture[str]) ->
     assert main(["report", "--endpoint", f"http://127.0.0.1:{_free_port()}/query"]) == 2
     assert "cannot reach the endpoint" in capsys.readouterr().err
     assert main(["query", "CQ01", "--store", "/nonexistent/store"]) == 2
+
+
+@pytest.mark.slow
+def test_report_json_is_byte_identical_between_engines() -> None:
+    """``sovkg report --format json`` on the bundled case: the store engine and ``--engine rdflib`` print the same bytes."""
+    _, store = run("report", "--format", "json", "--at", DAY, "--no-cache")
+    _, reference = run("report", "--format", "json", "--at", DAY, "--no-cache", "--engine", "rdflib")
+    assert store == reference and json.loads(store)["findings"]

@@ -54,12 +54,19 @@ def normalised(graph: Graph) -> set[tuple[object, object, object]]:
     return {(_term(s), _term(p), _term(o)) for s, p, o in graph}
 
 
-def assert_same(reference: KnowledgeGraph, store: KnowledgeGraph) -> None:
+AMBIGUOUS = {"invalid/integrity-stake-two-holders.ttl"}
+"""Fixtures whose data gives one node two values where the rules read one (a stake with two holders):
+which one is read is arbitrary in either engine (rdflib's ``Graph.value``), so only the validation
+results, which flag the data, are compared."""
+
+
+def assert_same(reference: KnowledgeGraph, store: KnowledgeGraph, *, derived: bool = True) -> None:
     """The two engines' inferred graphs, findings and validation results are equal."""
     assert store.engine == "store" and store.store is not None
-    expected, found = normalised(reference.inferred), normalised(store.inferred)
-    assert found == expected, (sorted(map(str, expected - found))[:5], sorted(map(str, found - expected))[:5])
-    assert store.findings == reference.findings
+    if derived:
+        expected, found = normalised(reference.inferred), normalised(store.inferred)
+        assert found == expected, (sorted(map(str, expected - found))[:5], sorted(map(str, found - expected))[:5])
+        assert store.findings == reference.findings
     shapes = load_shapes()
     pyshacl = validate_graph(reference.union, shapes)
     whole_graph = validate_store(store.store, shapes)
@@ -87,7 +94,8 @@ def test_bundled_case_at_other_dates(day: str) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("fixture", SHAPE_FIXTURES)
 def test_shape_fixtures(fixture: str) -> None:
-    assert_same(*both([ROOT / "tests/fixtures/shapes" / fixture], include_case=False, as_of=TODAY))
+    assert_same(*both([ROOT / "tests/fixtures/shapes" / fixture], include_case=False, as_of=TODAY),
+                derived=fixture not in AMBIGUOUS)
 
 
 @pytest.mark.slow

@@ -165,7 +165,7 @@ def validate(kg: KnowledgeGraph, shapes: Graph | None = None) -> ValidationRepor
     found = kg.memo.get("validation")
     if isinstance(found, ValidationReport):
         return found
-    key = kg.cache_key("validation") if kg.inputs else None
+    key = kg.cache_key(f"validation-{kg.engine}") if kg.inputs else None
     cached = cache.load(key) if key else None
     if cached is not None:
         report = ValidationReport.from_json(cached)

@@ -25,7 +25,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset
+from rdflib import XSD, Dataset, Literal
+from rdflib.term import Node
 
 from sovkg.core.errors import SovkgInputError
 from sovkg.core.namespaces import INFERRED_GRAPH
@@ -66,8 +67,26 @@ def copy_inferred(store: LocalStore, dataset: Dataset) -> None:
     inferred = dataset.graph(INFERRED_GRAPH)
     inferred.remove((None, None, None))
     quads = store.store.quads_for_pattern(None, None, None, ox.NamedNode(str(INFERRED_GRAPH)))
-    inferred.addN((from_oxigraph_term(q.subject), from_oxigraph_term(q.predicate), from_oxigraph_term(q.object),
+    inferred.addN((from_oxigraph_term(q.subject), from_oxigraph_term(q.predicate), _decimal_form(q.object),
                    inferred) for q in quads)
+
+
+_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+
+
+def _decimal_form(term: object) -> Node:
+    """An rdflib term, with an ``xsd:decimal`` written as sovkg writes derived figures (``30.0``, not ``30``).
+
+    Oxigraph keeps numbers in their XSD 1.1 canonical form, which drops a decimal's ``.0``; the
+    derivation writes every decimal with a decimal point (the XSD 1.0 canonical form), so putting it
+    back gives exactly the triples the rdflib pipeline writes.
+
+    >>> _decimal_form(ox.Literal("30", datatype=ox.NamedNode(_DECIMAL)))
+    rdflib.term.Literal('30.0', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#decimal'))
+    """
+    if isinstance(term, ox.Literal) and term.datatype.value == _DECIMAL and "." not in term.value:
+        return Literal(term.value + ".0", datatype=XSD.decimal)
+    return from_oxigraph_term(term)
 
 
 def derive_into_store(path: str | Path, data: Sequence[str | Path] = (), *, include_case: bool = True,
