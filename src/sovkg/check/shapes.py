@@ -5,9 +5,11 @@ CNIL, SecNumCloud); ``ontology.shapes.ttl`` is the ontology guide, run on the on
 rather than on data, so it is not part of the default set. Each shape names the legal requirement
 it implements (``sov:implements``), and each result carries it.
 
-Validation runs pySHACL once over asserted and derived triples together (``kg.union``), with no
+With the store engine (the default, ``docs/engine.md``) the shapes run as whole-graph queries on
+the knowledge graph's Oxigraph store (:mod:`sovkg.check.store_shapes`). With ``--engine rdflib``
+validation runs pySHACL once over asserted and derived triples together (``kg.union``), with no
 inference of its own (the derivation already ran: ECOSYSTEM.md §1.3) and with SHACL-AF enabled
-for the SPARQL targets. A report conforms unless a result is a Violation: Warnings and Infos are
+for the SPARQL targets; both give the same report (``tests/derive/test_store_engine.py``). A report conforms unless a result is a Violation: Warnings and Infos are
 reported but do not break conformance.
 
 >>> from rdflib import Graph
