@@ -9,8 +9,9 @@ With the store engine (the default, ``docs/engine.md``) the shapes run as whole-
 the knowledge graph's Oxigraph store (:mod:`sovkg.check.store_shapes`). With ``--engine rdflib``
 validation runs pySHACL once over asserted and derived triples together (``kg.union``), with no
 inference of its own (the derivation already ran: ECOSYSTEM.md §1.3) and with SHACL-AF enabled
-for the SPARQL targets; both give the same report (``tests/derive/test_store_engine.py``). A report conforms unless a result is a Violation: Warnings and Infos are
-reported but do not break conformance.
+for the SPARQL targets; both give the same report (``tests/derive/test_store_engine.py``).
+A report conforms unless a result is a Violation: Warnings and Infos are reported but do not
+break conformance.
 
 >>> from rdflib import Graph
 >>> data = Graph().parse(format="turtle", data='''

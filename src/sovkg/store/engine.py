@@ -236,6 +236,7 @@ def open_cached_store(key: str) -> LocalStore | None:
 def save_store(store: LocalStore, key: str) -> None:
     """Keep a derived store in the cache under ``key`` (atomically; a cache that cannot be written is skipped)."""
     final = cached_store_path(key)
+    temporary: str | None = None
     try:
         final.parent.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(dir=final.parent, suffix=".tmp")
@@ -243,5 +244,6 @@ def save_store(store: LocalStore, key: str) -> None:
         store.store.dump(temporary, format=ox.RdfFormat.N_QUADS)
         os.replace(temporary, final)
     except OSError:
-        with contextlib.suppress(OSError):
-            os.remove(temporary)
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.remove(temporary)
