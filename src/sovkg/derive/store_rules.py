@@ -41,6 +41,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 
 import pyoxigraph as ox
@@ -62,41 +63,39 @@ PREFIXES = "".join(f"PREFIX {p}: <{n}>\n" for p, n in _PREFIX_MAP.items())
 
 _INFERRED = str(INFERRED_GRAPH)
 
-_SCHEMA_KINDS = ("owl:Class rdfs:Class owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty "
-                 "rdf:Property owl:Ontology")
-_NOT_SCHEMA = "FILTER NOT EXISTS {{ VALUES ?kind {{ {kinds} }} {var} a ?kind }}"
+SCHEMA_TERMS = """SELECT DISTINCT ?term WHERE { VALUES ?kind { owl:Class rdfs:Class owl:ObjectProperty
+    owl:DatatypeProperty owl:AnnotationProperty rdf:Property owl:Ontology } ?term a ?kind }"""
+"""The ontology's own terms, whose triples are schema, not instance data (read once per OWL RL pass)."""
+
 _INSTANCE_PREDICATE = (
     "FILTER (?p = rdf:type || (?p NOT IN (rdfs:subClassOf, rdfs:subPropertyOf, rdfs:domain, rdfs:range, "
     "owl:inverseOf, owl:equivalentClass, owl:equivalentProperty) "
     "&& !STRSTARTS(STR(?p), STR(rdf:)) && !STRSTARTS(STR(?p), STR(rdfs:)) && !STRSTARTS(STR(?p), STR(owl:))))"
 )
 
-
-def _not_schema(var: str) -> str:
-    return _NOT_SCHEMA.format(kinds=_SCHEMA_KINDS, var=var)
-
-
-OWL_RL_RULES: dict[str, str] = {
-    "cax-sco": f"""CONSTRUCT {{ ?x a ?d }} WHERE {{
-        ?c rdfs:subClassOf+ ?d . FILTER (?c != ?d) ?x a ?c . {_not_schema('?x')}
-        FILTER NOT EXISTS {{ ?x a ?d }} }}""",
-    "prp-spo1": f"""CONSTRUCT {{ ?x ?q ?y }} WHERE {{
-        ?p rdfs:subPropertyOf+ ?q . FILTER (?p != ?q) ?x ?p ?y . {_INSTANCE_PREDICATE} {_not_schema('?x')}
-        FILTER NOT EXISTS {{ ?x ?q ?y }} }}""",
-    "prp-inv": f"""CONSTRUCT {{ ?y ?q ?x }} WHERE {{
-        {{ ?p owl:inverseOf ?q }} UNION {{ ?q owl:inverseOf ?p }} ?x ?p ?y . FILTER (!isLiteral(?y))
-        {_INSTANCE_PREDICATE} {_not_schema('?x')} FILTER NOT EXISTS {{ ?y ?q ?x }} }}""",
-    "prp-trp": f"""CONSTRUCT {{ ?x ?p ?z }} WHERE {{
-        ?p a owl:TransitiveProperty . ?x ?p ?y . ?y ?p ?z . {_INSTANCE_PREDICATE}
-        {_not_schema('?x')} {_not_schema('?y')} FILTER NOT EXISTS {{ ?x ?p ?z }} }}""",
-    "prp-dom": f"""CONSTRUCT {{ ?x a ?c }} WHERE {{
-        ?p rdfs:domain ?c . ?x ?p ?y . FILTER (?p != rdf:type) {_INSTANCE_PREDICATE} {_not_schema('?x')}
-        FILTER NOT EXISTS {{ ?x a ?c }} }}""",
-    "prp-rng": f"""CONSTRUCT {{ ?y a ?c }} WHERE {{
-        ?p rdfs:range ?c . ?x ?p ?y . FILTER (?p != rdf:type && !isLiteral(?y)) {_INSTANCE_PREDICATE}
-        {_not_schema('?x')} FILTER NOT EXISTS {{ ?y a ?c }} }}""",
+OWL_RL_RULES: dict[str, tuple[str, str]] = {
+    "cax-sco": ("?x", """CONSTRUCT { ?x a ?d } WHERE {
+        ?c rdfs:subClassOf+ ?d . FILTER (?c != ?d) ?x a ?c . FILTER NOT EXISTS { ?x a ?d } }"""),
+    "prp-spo1": ("?x", f"""CONSTRUCT {{ ?x ?q ?y }} WHERE {{
+        ?p rdfs:subPropertyOf+ ?q . FILTER (?p != ?q) {_INSTANCE_PREDICATE} ?x ?p ?y .
+        FILTER NOT EXISTS {{ ?x ?q ?y }} }}"""),
+    "prp-inv": ("?x", f"""CONSTRUCT {{ ?y ?q ?x }} WHERE {{
+        {{ ?p owl:inverseOf ?q }} UNION {{ ?q owl:inverseOf ?p }} {_INSTANCE_PREDICATE} ?x ?p ?y .
+        FILTER (!isLiteral(?y)) FILTER NOT EXISTS {{ ?y ?q ?x }} }}"""),
+    "prp-trp": ("?x ?y", f"""CONSTRUCT {{ ?x ?p ?z }} WHERE {{
+        ?p a owl:TransitiveProperty . {_INSTANCE_PREDICATE} ?x ?p ?y . ?y ?p ?z .
+        FILTER NOT EXISTS {{ ?x ?p ?z }} }}"""),
+    "prp-dom": ("?x", f"""CONSTRUCT {{ ?x a ?c }} WHERE {{
+        ?p rdfs:domain ?c . FILTER (?p != rdf:type) {_INSTANCE_PREDICATE} ?x ?p ?y .
+        FILTER NOT EXISTS {{ ?x a ?c }} }}"""),
+    "prp-rng": ("?x", f"""CONSTRUCT {{ ?y a ?c }} WHERE {{
+        ?p rdfs:range ?c . FILTER (?p != rdf:type) {_INSTANCE_PREDICATE} ?x ?p ?y . FILTER (!isLiteral(?y))
+        FILTER NOT EXISTS {{ ?y a ?c }} }}"""),
 }
-"""The OWL 2 RL rules of :mod:`sovkg.derive.owl_rl`, as whole-graph queries (instance triples only)."""
+"""The OWL 2 RL rules of :mod:`sovkg.derive.owl_rl`, as whole-graph queries: (the variables that must not be
+schema terms, the query). Only instance triples feed them: a triple whose subject is one of the ontology's
+terms (:data:`SCHEMA_TERMS`) is left out after the query (``SELECT`` of the same pattern), as
+:mod:`sovkg.derive.owl_rl` leaves it out."""
 
 _TIMED = " ".join(f"<{c}>" for c in TIMED_CLASSES)
 VALIDITY = f"""SELECT ?n ?planned ?from ?until ?scheme ?accepted WHERE {{
@@ -201,8 +200,30 @@ def _known(store: LocalStore, triple: tuple[object, object, object]) -> bool:
 
 def _owl_rl(store: LocalStore) -> None:
     """Apply the OWL RL rules until none adds a triple."""
-    while sum(_construct(store, rule) for rule in OWL_RL_RULES.values()):
+    schema = {row["term"] for row in store.select(PREFIXES + SCHEMA_TERMS)}
+    while sum(_rule(store, variables, query, schema) for variables, query in OWL_RL_RULES.values()):
         pass
+
+
+def _rule(store: LocalStore, variables: str, query: str, schema: set[object]) -> int:
+    """One OWL RL rule: its solutions whose ``variables`` are not schema terms give new triples."""
+    head, _, body = query.partition("WHERE")
+    template = head.strip()[len("CONSTRUCT"):].strip()
+    names = variables.split()
+    select = f"SELECT {' '.join(sorted(set(re.findall(r'[?][a-z]+', template)) | set(names)))} WHERE {body}"
+    triples = set()
+    pattern = template.strip("{} ").split()
+    for row in store.select(PREFIXES + select):
+        if any(row.get(name[1:]) in schema for name in names):
+            continue
+        s, p, o = (row[t[1:]] if t.startswith("?") else _RDF_TYPE for t in pattern)
+        triple = (s, p, o)
+        if not _known(store, triple):
+            triples.add(triple)
+    return store.add(triples, _INFERRED)  # type: ignore[arg-type]
+
+
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 def _validity(store: LocalStore, day: dt.date) -> None:
