@@ -35,13 +35,20 @@ from synthetic import generate  # noqa: E402
 DAY = "2026-11-29"
 
 
+LIMIT = 900
+"""Seconds a cell may take (``--limit``); a cell that takes longer is reported as over the limit."""
+
+
 def cell(cmd: list[str], runs: int, *, warm: str | None = None) -> dict[str, Any]:
     """Run ``cmd`` ``runs`` times, each with a fresh cache folder (or with ``warm``), median wall and RSS."""
     walls, peaks, out = [], [], ""
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as cold:
             env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), SOVKG_CACHE_DIR=warm or cold)
-            wall, peak, _, out = run(cmd, env)
+            try:
+                wall, peak, _, out = run(["timeout", str(LIMIT), *cmd], env)
+            except RuntimeError:
+                return {"wall_s": None, "peak_mb": None, "out": "", "over_limit_s": LIMIT}
         walls.append(wall)
         peaks.append(peak)
     return {"wall_s": round(statistics.median(walls), 3), "peak_mb": round(statistics.median(peaks)),
@@ -66,11 +73,14 @@ def measure(size: int, runs: int, rdflib_max: int, folder: Path) -> dict[str, An
     row: dict[str, Any] = {"size": size}
     store = cell([*base, *report, "--engine", "store"], runs)
     row["store"] = {k: v for k, v in store.items() if k != "out"}
+    if store["wall_s"] is None:
+        return row
     if size <= rdflib_max:
         reference = cell([*base, *report, "--engine", "rdflib"], runs)
         row["rdflib"] = {k: v for k, v in reference.items() if k != "out"}
-        row["agree"] = same_answers(store["out"], reference["out"])
-        row["ratio"] = round(reference["wall_s"] / store["wall_s"], 1)
+        if reference["wall_s"] is not None:
+            row["agree"] = same_answers(store["out"], reference["out"])
+            row["ratio"] = round(reference["wall_s"] / store["wall_s"], 1)
     findings = json.loads(store["out"])["counts"]["findings"]
     row["findings"] = findings
     with tempfile.TemporaryDirectory() as warm:
@@ -91,10 +101,17 @@ def table(rows: list[dict[str, Any]]) -> str:
     for r in rows:
         name = "bundled case" if not r["size"] else f"case + {r['size']:,} companies"
         ref = r.get("rdflib")
+        if r["store"]["wall_s"] is None:
+            lines.append(f"| {name} | not run | - | over {r['store']['over_limit_s']} s | - | - | - | - | - | - |")
+            continue
+        if ref is not None and ref["wall_s"] is None:
+            ref = {"wall_s": f"over {ref['over_limit_s']}", "peak_mb": "-"}
+            r = {**r, "ratio": "-", "agree": None}
         lines.append(
             f"| {name} | {ref['wall_s'] if ref else 'skipped'} | {ref['peak_mb'] if ref else '-'} "
-            f"| {r['store']['wall_s']} | {r['store']['peak_mb']} | {str(r['ratio']) + 'x' if ref else '-'} "
-            f"| {('yes' if r['agree'] else 'NO') if ref else '-'} | {r['findings']} "
+            f"| {r['store']['wall_s']} | {r['store']['peak_mb']} "
+            f"| {str(r['ratio']) + 'x' if ref and r['ratio'] != '-' else '-'} "
+            f"| {({True: 'yes', False: 'NO', None: '-'}[r['agree']]) if ref else '-'} | {r['findings']} "
             f"| {r['query']['wall_s']} | {r['exposure']['wall_s']} |")
     return "\n".join(lines)
 
@@ -104,12 +121,19 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[0, 1000, 10000])
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--rdflib-max", type=int, default=10000, help="largest size the rdflib pipeline runs at")
+    parser.add_argument("--limit", type=int, default=LIMIT, help="seconds one cell may take")
     args = parser.parse_args()
-    rows = []
+    globals()["LIMIT"] = args.limit
+    rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as folder:
         for size in args.sizes:
             rows.append(measure(size, args.runs, args.rdflib_max, Path(folder)))
             print(json.dumps(rows[-1]), file=sys.stderr)
+            write(rows, args)
+
+
+def write(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
+    """Write the table so far (after each size, so that a long run leaves its first rows)."""
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     meta = {"python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(),
@@ -122,7 +146,8 @@ def main() -> None:
         f"median of {args.runs} run(s) per cell). Every cell is a fresh process with an empty cache folder; "
         "`report` runs with `--no-cache`. *query* (`sovkg query CQ01`) and *exposure* (`sovkg exposure`) run "
         "on unchanged inputs, from the derived store the store engine's report run left in the cache. "
-        "*engines agree*: the two `report --format json` outputs are identical.\n\n" + table(rows) + "\n"
+        "*engines agree*: the two `report --format json` outputs are identical. A cell that ran longer than "
+        f"{LIMIT} s was stopped (over).\n\n" + table(rows) + "\n"
     )
     (out / "engine.md").write_text(text, encoding="utf-8")
     print(text)
