@@ -27,6 +27,7 @@ from rdflib.term import Node
 
 from sovkg.check.shapes import load_shapes, validate_graph
 from sovkg.check.store_shapes import validate_store
+from sovkg.core.errors import SovkgInputError
 from sovkg.derive.knowledge_graph import KnowledgeGraph, build
 from sovkg.load.scenario import shipped_scenarios
 
@@ -102,6 +103,21 @@ def test_shape_fixtures(fixture: str) -> None:
 @pytest.mark.parametrize("scenario", shipped_scenarios())
 def test_shipped_scenarios(scenario: str) -> None:
     assert_same(*both(as_of=TODAY, scenario=scenario))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", sorted(p.name for p in (ROOT / "tests/fixtures/scenario").iterdir()))
+def test_fixture_scenarios(scenario: str) -> None:
+    """The test scenarios: the same answers, or the same input error from both engines."""
+    path = ROOT / "tests/fixtures/scenario" / scenario
+    try:
+        reference = build(as_of=TODAY, scenario=path, engine="rdflib")
+    except SovkgInputError as error:
+        with pytest.raises(SovkgInputError) as raised:
+            build(as_of=TODAY, scenario=path, engine="store")
+        assert str(raised.value) == str(error)
+        return
+    assert_same(reference, build(as_of=TODAY, scenario=path, engine="store"))
 
 
 def test_reference_data_alone_and_ownership_cases() -> None:
