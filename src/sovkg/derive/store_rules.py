@@ -43,6 +43,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import RDFS, Graph, Literal, URIRef
@@ -201,11 +202,12 @@ def _known(store: LocalStore, triple: tuple[object, object, object]) -> bool:
 def _owl_rl(store: LocalStore) -> None:
     """Apply the OWL RL rules until none adds a triple."""
     schema = {row["term"] for row in store.select(PREFIXES + SCHEMA_TERMS)}
-    while sum(_rule(store, variables, query, schema) for variables, query in OWL_RL_RULES.values()):
-        pass
+    added = 1
+    while added:
+        added = sum([_rule(store, variables, query, schema) for variables, query in OWL_RL_RULES.values()])
 
 
-def _rule(store: LocalStore, variables: str, query: str, schema: set[object]) -> int:
+def _rule(store: LocalStore, variables: str, query: str, schema: set[Any]) -> int:
     """One OWL RL rule: its solutions whose ``variables`` are not schema terms give new triples."""
     head, _, body = query.partition("WHERE")
     template = head.strip()[len("CONSTRUCT"):].strip()
