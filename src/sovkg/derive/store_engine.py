@@ -120,22 +120,20 @@ def derive_into_store(path: str | Path, data: Sequence[str | Path] = (), *, incl
     return count, loaded
 
 
-FINDINGS = """CONSTRUCT { ?s ?p ?o } WHERE {
-    ?finding a sov:ExposureFinding .
-    {
-        BIND (?finding AS ?s) ?s ?p ?o
-    } UNION {
-        ?finding sov:evidence ?s . ?s ?p ?o
-    } UNION {
-        ?finding sov:evidence/sov:viaFact ?s . ?s sov:confidence ?o . BIND (sov:confidence AS ?p)
-    } UNION {
-        { ?finding sov:exposedSystem|sov:applicableLaw|sov:boundEntity|sov:evidence/sov:stepNode ?s }
-        UNION { ?finding sov:evidence/sov:viaFact/sov:confidence ?s }
-        VALUES ?p { rdfs:label skos:prefLabel } ?s ?p ?o
-    } UNION {
-        ?finding sov:evidence/sov:source ?s .
-        VALUES ?p { rdfs:label skos:prefLabel dcterms:title dcterms:publisher dcterms:date sov:url } ?s ?p ?o
-    } }"""
+_LABELS = "?s ?p ?o . FILTER (?p IN (rdfs:label, skos:prefLabel))"
+FINDINGS = f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+    {{ ?finding a sov:ExposureFinding ; ?p ?o . BIND (?finding AS ?s) }}
+    UNION {{ ?finding a sov:ExposureFinding ; sov:evidence ?s . ?s ?p ?o }}
+    UNION {{ ?finding a sov:ExposureFinding ; sov:evidence ?step . ?step sov:viaFact ?s . ?s sov:confidence ?o .
+            BIND (sov:confidence AS ?p) }}
+    UNION {{ ?finding a sov:ExposureFinding ; ?link ?s .
+            FILTER (?link IN (sov:exposedSystem, sov:applicableLaw, sov:boundEntity)) {_LABELS} }}
+    UNION {{ ?finding a sov:ExposureFinding ; sov:evidence ?step . ?step sov:stepNode ?s . {_LABELS} }}
+    UNION {{ ?finding a sov:ExposureFinding ; sov:evidence ?step . ?step sov:viaFact ?via . ?via sov:confidence ?s .
+            {_LABELS} }}
+    UNION {{ ?finding a sov:ExposureFinding ; sov:evidence ?step . ?step sov:source ?s . ?s ?p ?o .
+            FILTER (?p IN (rdfs:label, skos:prefLabel, dcterms:title, dcterms:publisher, dcterms:date, sov:url)) }}
+    }}"""
 """Everything :func:`sovkg.derive.exposure.read_findings` reads: findings, evidence steps, labels, sources."""
 
 
