@@ -88,6 +88,12 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--at", metavar="YYYY-MM-DD", help="answer as of this date (default: today)")
     common.add_argument("--scenario", metavar="FILE",
                         help="apply a hypothetical scenario (a .trig file or a plain folder, docs/scenarios.md)")
+    common.add_argument("--engine", choices=("store", "rdflib"), default="store",
+                        help="store: Oxigraph store engine (default); rdflib: the reference pipeline (pySHACL)")
+    common.add_argument("--store", metavar="PATH",
+                        help="answer from the Oxigraph store at PATH, filled and derived by `sovkg derive --store`")
+    common.add_argument("--endpoint", metavar="URL",
+                        help="answer from a SPARQL 1.1 endpoint holding a graph sovkg imported and derived")
 
     p = sub.add_parser("report", parents=[common], help="the main job: exposure, rules, counts")
     p.add_argument("--format", choices=("table", "json"), default="table")
@@ -176,6 +182,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="CSV for a French Excel: ';' separators and a UTF-8 byte-order mark")
     p.set_defaults(func=_expiring)
 
+    p = sub.add_parser("derive", parents=[common],
+                       help="write the derived graph into an Oxigraph store (loads the inputs into an empty store)")
+    p.set_defaults(func=_derive)
+
     p = sub.add_parser("export", parents=[common], help="export asserted and derived facts")
     p.add_argument("--format", choices=("ttl", "nt", "jsonld", "xml", "trig", "nq"), required=True)
     p.add_argument("-o", "--output", metavar="FILE",
@@ -223,8 +233,11 @@ def _build(args: argparse.Namespace) -> Any:
     from sovkg.core.progress import progress
     from sovkg.derive.knowledge_graph import build
 
+    if args.store or args.endpoint:
+        return _open(args)
     with progress("Loading and deriving the graph"):
-        kg = build(args.data, include_case=not args.no_case, as_of=_as_of(args), scenario=args.scenario)
+        kg = build(args.data, include_case=not args.no_case, as_of=_as_of(args), scenario=args.scenario,
+                   engine=args.engine)
     if kg.scenario is not None:
         from sovkg.load.scenario import banner
 
@@ -246,7 +259,13 @@ def _report_data(args: argparse.Namespace, day: dt.date, scenario: str | None) -
 
         paths += scenario_files(scenario)
         options.append(f"scenario={scenario}")
-    key = report_key(paths, __version__, str(REPORT_VERSION), day.isoformat(), *options)
+    key = report_key(paths, __version__, str(REPORT_VERSION), day.isoformat(), f"engine={args.engine}", *options)
+    if args.store or args.endpoint:
+        from sovkg.publish.report import build_report
+
+        kg = _open(args)
+        return dict(build_report(kg, case_included=not args.no_case, user_inputs=list(args.data)).data) | {
+            "scenario": None}, kg
     data = None if args.no_cache else cache.load(key)
     kg = None
     if data is None:
@@ -255,7 +274,8 @@ def _report_data(args: argparse.Namespace, day: dt.date, scenario: str | None) -
         from sovkg.publish.report import build_report
 
         with progress(f"Building the report as of {day.isoformat()}"):
-            kg = build(args.data, include_case=not args.no_case, as_of=day, scenario=scenario)
+            kg = build(args.data, include_case=not args.no_case, as_of=day, scenario=scenario,
+                       engine=args.engine)
             data = dict(build_report(kg, case_included=not args.no_case, user_inputs=list(args.data)).data)
         data["scenario"] = kg.scenario.to_json() if kg.scenario else None
         cache.store(key, data)
@@ -275,7 +295,8 @@ def _report(args: argparse.Namespace) -> int:
         if kg is None:
             from sovkg.derive.knowledge_graph import build
 
-            kg = build(args.data, include_case=not args.no_case, as_of=day, scenario=args.scenario)
+            kg = build(args.data, include_case=not args.no_case, as_of=day, scenario=args.scenario,
+                       engine=args.engine)
         out = Path(args.output)
         write_files(out, {  # all four files, or none
             "report.json": json.dumps(data, indent=2, ensure_ascii=False) + "\n",
@@ -327,8 +348,15 @@ def _exposure(args: argparse.Namespace) -> int:
     from sovkg.ask.explain import resolve_entity
     from sovkg.publish.report import findings_csv
 
-    kg = _build(args)
-    findings = list(kg.findings)
+    cached = None if args.law or args.system else _cached(args)
+    if cached is not None:
+        from sovkg.derive.store_engine import store_findings
+
+        kg: Any = cached
+        findings: list[Any] = list(store_findings(cached.store))
+    else:
+        kg = _build(args)
+        findings = list(kg.findings)
     if args.law:
         law = str(resolve_entity(kg.union, args.law))
         findings = [f for f in findings if f.law == law]
@@ -404,21 +432,64 @@ def _query(args: argparse.Namespace) -> int:
     return _print_query(args, kg, spec, bindings)
 
 
+def _cached(args: argparse.Namespace) -> Any:
+    """The store engine's derived store from an earlier run on the same inputs, as a light graph, else None."""
+    if args.engine != "store" or args.store or args.endpoint or args.scenario:
+        return None
+    from types import SimpleNamespace
+
+    from sovkg.derive.knowledge_graph import cached_store
+
+    store = cached_store(args.data, include_case=not args.no_case, as_of=_as_of(args))
+    return None if store is None else SimpleNamespace(engine="store", store=store, as_of=_as_of(args))
+
+
+def _open(args: argparse.Namespace) -> Any:
+    """The knowledge graph of ``--store PATH`` or ``--endpoint URL`` (already derived there)."""
+    from sovkg.derive.knowledge_graph import open_knowledge_graph
+    from sovkg.store.engine import EndpointStore, open_existing_store
+
+    if args.store and args.endpoint:
+        raise SovkgInputError("--store and --endpoint cannot be used together")
+    if args.data or args.scenario or args.at:
+        raise SovkgInputError("--data, --scenario and --at do not apply to --store/--endpoint, which hold a graph "
+                              "derived already (`sovkg derive --store PATH --at DATE`)")
+    return open_knowledge_graph(EndpointStore(args.endpoint) if args.endpoint else open_existing_store(args.store))
+
+
+def _derive(args: argparse.Namespace) -> int:
+    from sovkg.derive.store_engine import derive_into_store
+
+    if not args.store:
+        raise SovkgInputError("derive needs --store PATH (the Oxigraph store to write the derived graph into)")
+    count, loaded = derive_into_store(args.store, args.data, include_case=not args.no_case, as_of=_as_of(args),
+                                      scenario=args.scenario)
+    what = f"loaded {loaded} input files, " if loaded else ""
+    print(f"sovkg: {what}derived {count} triples into <https://w3id.org/sovkg/graph/inferred> in {args.store}",
+          file=sys.stderr)
+    return 0
+
+
 def _print_query(args: argparse.Namespace, kg: Any, query: Any, bindings: dict[str, Any]) -> int:
     """Run a query (a QuerySpec or a shipped query's name) within its time limit; print it in ``args.format``."""
-    from sovkg.ask.queries import find_query, run_query
+    from sovkg.ask.queries import find_query, run_query, run_query_endpoint
     from sovkg.core.progress import progress
     from sovkg.core.watchdog import DEFAULT_TIMEOUT, time_limit
     from sovkg.publish.query_results import print_result
+    from sovkg.store.engine import EndpointStore
 
     spec = find_query(query) if isinstance(query, str) else query
     seconds = args.timeout if getattr(args, "timeout", None) is not None else DEFAULT_TIMEOUT
     message = (f"query {spec.name} did not finish within {seconds:g} s: stopped (--timeout {seconds:g}); a query "
                "whose patterns share no variable multiplies their rows (a cartesian product): join them, "
                "or raise --timeout")
+    store = kg.store if getattr(kg, "engine", "rdflib") == "store" else None
     with time_limit(seconds, message), progress(f"Running {spec.name}"):
-        result = run_query(kg.union, spec, bindings, named_graphs=kg.dataset,
-                           allow_service=getattr(args, "allow_remote", False))
+        if isinstance(store, EndpointStore):
+            result = run_query_endpoint(store, spec, bindings)
+        else:
+            result = run_query(kg.union, spec, bindings, named_graphs=kg.dataset,
+                               allow_service=getattr(args, "allow_remote", False))
     print_result(result, args.format, where=spec.name, excel=getattr(args, "excel", False))
     return 0
 

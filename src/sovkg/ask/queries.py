@@ -36,6 +36,7 @@ rows, and :func:`to_sparql_json` into W3C SPARQL 1.1 JSON results.
 
 from __future__ import annotations
 
+import io
 import re
 import warnings
 from collections.abc import Mapping
@@ -54,6 +55,7 @@ from sovkg.ask.query_guard import prepare
 from sovkg.core.errors import SovkgInputError, UnknownQueryError
 from sovkg.core.namespaces import PREFIXES
 from sovkg.core.terms import parse_binding
+from sovkg.store.engine import EndpointStore
 from sovkg.store.oxigraph import to_oxigraph_term
 
 __all__ = [
@@ -66,6 +68,7 @@ __all__ = [
     "query_dir",
     "result_rows",
     "run_query",
+    "run_query_endpoint",
     "run_query_oxigraph",
     "to_sparql_json",
 ]
@@ -362,6 +365,43 @@ def run_query_oxigraph(
         )
     except SyntaxError as error:
         raise SovkgInputError(f"{spec.path}: the query is not valid SPARQL ({error})") from None
+
+
+def run_query_endpoint(
+    endpoint: EndpointStore,
+    spec: QuerySpec,
+    bindings: Mapping[str, Node] | None = None,
+) -> rdflib.query.Result:
+    """Run a query on a SPARQL 1.1 Protocol endpoint (its default graph: the union of its graphs),
+    with the same refusals as a local run (no SERVICE, LOAD, update or remote ``FROM``); the answer
+    comes back as an rdflib :class:`~rdflib.query.Result`, like :func:`run_query`'s.
+
+    sovkg's prefixes are declared in front of the query; each binding is a ``VALUES`` block put first
+    in the query's ``WHERE``, which binds the variable as Oxigraph's substitutions do.
+    """
+    form = prepare(spec.text, where=str(spec.path), graph_names=None).form
+    values = _checked_bindings(spec, bindings)
+    text = spec.text
+    if values:
+        brace = text.index("{")
+        block = " ".join(f"VALUES ?{k} {{ {to_oxigraph_term(v)} }}" for k, v in sorted(values.items()))
+        text = text[:brace + 1] + " " + block + " " + text[brace + 1:]
+    declared = {m.lower() for m in re.findall(r"PREFIX\s+([\w-]*):", text, flags=re.IGNORECASE)}
+    prologue = "".join(f"PREFIX {p}: <{n}>\n" for p, n in PREFIXES.items() if p.lower() not in declared)
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        graph = rdflib.Graph().parse(data=endpoint.raw(prologue + text, "application/n-triples"), format="nt")
+        result = rdflib.query.Result(form)
+        result.graph = graph
+        return result
+    body = endpoint.raw(prologue + text, "application/sparql-results+json")
+    return rdflib.query.Result.parse(io.BytesIO(body), format="json")
+
+
+def _is_syntax_error(error: Exception) -> bool:
+    name = type(error).__name__
+    return name in ("ParseException", "ParseSyntaxException", "ParseFatalException") or isinstance(
+        error, SyntaxError
+    )
 
 
 # ------------------------------------------------------------------------------------------ results

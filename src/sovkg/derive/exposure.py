@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -104,9 +104,17 @@ def _binding(entity: Node, law: Node, basis: Node, via: Node | None) -> _Binding
     return _Binding(entity, law, basis, via, derived_iri("applicability", *parts))
 
 
-def applicability_triples(graph: Graph, as_of: dt.date) -> Iterator[Triple]:
-    """``sov:subjectTo`` and one ``sov:Applicability`` node per (entity, law, basis, via)."""
-    for b in _bindings(graph):
+def bindings_of(rows: Iterable[tuple[Node, Node, Node, Node | None]]) -> list[_Binding]:
+    """Bindings from (entity, law, basis, via) rows found elsewhere (the store engine finds them with one query)."""
+    return [_binding(entity, law, basis, via) for entity, law, basis, via in rows]
+
+
+def applicability_triples(graph: Graph, as_of: dt.date, found: list[_Binding] | None = None) -> Iterator[Triple]:
+    """``sov:subjectTo`` and one ``sov:Applicability`` node per (entity, law, basis, via).
+
+    ``found``: the bindings when already computed (:func:`bindings_of`), else they are read from ``graph``.
+    """
+    for b in (_bindings(graph) if found is None else found):
         yield b.entity, SOV.subjectTo, b.law
         yield b.node, RDF.type, SOV.Applicability
         yield b.node, SOV.boundEntity, b.entity
@@ -453,10 +461,10 @@ class _Influence:
                              if not after(self.graph, s)}, key=str))
 
 
-def finding_triples(graph: Graph, as_of: dt.date) -> Iterator[Triple]:
-    """One ``sov:ExposureFinding`` per (system, law, level), with its evidence steps."""
+def finding_triples(graph: Graph, as_of: dt.date, found: list[_Binding] | None = None) -> Iterator[Triple]:
+    """One ``sov:ExposureFinding`` per (system, law, level), with its evidence steps (``found``: as above)."""
     bindings: dict[tuple[Node, Node], list[_Binding]] = defaultdict(list)
-    for b in _bindings(graph):
+    for b in (_bindings(graph) if found is None else found):
         bindings[(b.entity, b.law)].append(b)
     laws_of: dict[Node, set[Node]] = defaultdict(set)
     for entity, law in bindings:

@@ -17,9 +17,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph
 from rdflib.term import Node
 
+from sovkg.core.errors import SovkgInputError
 from sovkg.core.namespaces import INFERRED_GRAPH, PREFIXES
 from sovkg.derive.common import label, merged_graph
 from sovkg.derive.exposure import read_applicabilities, read_findings
@@ -27,6 +29,10 @@ from sovkg.derive.run import derive
 from sovkg.load.inputs import bundled_files, report_key, user_files
 from sovkg.load.rdf import load_files
 from sovkg.model import Applicability, ExposureFinding
+from sovkg.store.engine import EndpointStore, LocalStore
+
+ENGINES: tuple[str, ...] = ("store", "rdflib")
+"""The engines :func:`build` runs: the Oxigraph store engine (default) and the rdflib reference pipeline."""
 
 if TYPE_CHECKING:
     from sovkg.load.scenario import Scenario
@@ -48,6 +54,15 @@ class KnowledgeGraph:
     """The user's own files and folders, as given (``--data``)."""
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """Results computed once from this graph by later stages (e.g. the validation report)."""
+    engine: str = "rdflib"
+    """``store`` (derived on an Oxigraph store, :mod:`sovkg.derive.store_engine`, kept in :attr:`store`)
+    or ``rdflib`` (the reference pipeline: rdflib, Python derivation, pySHACL)."""
+
+    @property
+    def store(self) -> LocalStore | EndpointStore | None:
+        """The derived Oxigraph store, or the endpoint the graph was read from (store engine only)."""
+        found = self.memo.get("store")
+        return found if isinstance(found, (LocalStore, EndpointStore)) else None
 
     @property
     def inferred(self) -> Graph:
@@ -101,9 +116,17 @@ def build(
     include_reference: bool = True,
     as_of: dt.date | None = None,
     scenario: Scenario | str | Path | None = None,
+    engine: str = "store",
+    store: str | Path | None = None,
 ) -> KnowledgeGraph:
     """Load the bundled files and ``data``, apply ``scenario`` (a :class:`~sovkg.load.scenario.Scenario` or the
-    path of one, see ``docs/scenarios.md``), derive as of ``as_of`` (default: today)."""
+    path of one, see ``docs/scenarios.md``), derive as of ``as_of`` (default: today).
+
+    ``engine``: ``store`` (default: an Oxigraph store, in memory, or on disk at ``store``; a derived
+    in-memory store is cached on disk keyed on the inputs) or ``rdflib`` (the reference pipeline).
+    """
+    if engine not in ENGINES:
+        raise SovkgInputError(f"--engine {engine!r}: expected one of {', '.join(ENGINES)}")
     day = as_of or dt.date.today()
     files = bundled_files(include_reference=include_reference, include_case=include_case) + user_files(data)
     inputs = tuple(f.path for f in files)
@@ -118,8 +141,58 @@ def build(
         from sovkg.load.scenario import apply_scenario
 
         apply_scenario(dataset, applied)
-    derivation = derive(dataset, as_of=day)
     kg = KnowledgeGraph(dataset=dataset, as_of=day, inputs=inputs, scenario=applied, case_included=include_case,
-                        user_inputs=tuple(str(p) for p in data))
-    kg.adopt_union(derivation.graph)
+                        user_inputs=tuple(str(p) for p in data), engine=engine)
+    if engine == "rdflib":
+        kg.adopt_union(derive(dataset, as_of=day).graph)
+    else:
+        from sovkg.derive.store_engine import derive_dataset
+
+        kg.memo["store"] = derive_dataset(dataset, as_of=day, key=kg.cache_key("derived-store"), path=store)
     return kg
+
+
+def open_knowledge_graph(store: LocalStore | EndpointStore) -> KnowledgeGraph:
+    """The knowledge graph held by a store sovkg filled and derived (``sovkg derive --store``), or by a
+    SPARQL endpoint serving one: its graphs are read as they are, nothing is derived again.
+
+    The date is the one the inferred graph was derived for (``sov:asOf``). Validation then runs as
+    whole-graph queries on the store or endpoint itself.
+    """
+    from sovkg.store.oxigraph import from_oxigraph_term
+
+    rows = store.select(f"SELECT ?day WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ <{INFERRED_GRAPH}> "
+                        f"<https://w3id.org/sovkg/ns#asOf> ?day }} }}")
+    if not rows:
+        where = getattr(store, "url", None) or getattr(store, "path", None) or "the store"
+        raise SovkgInputError(f"{where}: holds no derived graph (run `sovkg derive --store PATH` first)")
+    day = dt.date.fromisoformat(str(from_oxigraph_term(rows[0]["day"])))
+    dataset = Dataset()
+    quads = store.quads() if isinstance(store, EndpointStore) else store.store.quads_for_pattern(None, None, None, None)
+    graphs: dict[str, Graph] = {}
+    for quad in quads:
+        name = quad.graph_name.value if hasattr(quad.graph_name, "value") else str(INFERRED_GRAPH) + "/default"
+        graph = graphs.get(name)
+        if graph is None:
+            graph = graphs[name] = dataset.graph(from_oxigraph_term(ox.NamedNode(name)))  # type: ignore[arg-type]
+        graph.add((from_oxigraph_term(quad.subject), from_oxigraph_term(quad.predicate),
+                   from_oxigraph_term(quad.object)))
+    kg = KnowledgeGraph(dataset=dataset, as_of=day, engine="store")
+    kg.memo["store"] = store
+    return kg
+
+
+def cached_store(
+    data: Sequence[str | Path] = (), *, include_case: bool = True, as_of: dt.date | None = None
+) -> LocalStore | None:
+    """The store :func:`build` derived earlier from the same inputs (store engine, no scenario), else None.
+
+    Reads no RDF: the key is made from the input files' contents, so ``sovkg query`` and ``sovkg
+    exposure`` on unchanged inputs start from the derived store at once.
+    """
+    from sovkg.core.version import __version__
+    from sovkg.store.engine import open_cached_store
+
+    day = as_of or dt.date.today()
+    files = bundled_files(include_case=include_case) + user_files(data)
+    return open_cached_store(report_key(tuple(f.path for f in files), __version__, "derived-store", day.isoformat()))

@@ -129,23 +129,50 @@ def derive(dataset: Dataset, *, as_of: dt.date) -> Derivation:
 
 def is_in_effect(graph: Graph, node: Node, day: dt.date) -> bool:
     """Decide whether one fact holds on ``day`` (see rule ``kg:rule/validity``)."""
-    if graph.value(node, SOV.planned) == Literal(True) or (node, SOV.afterAsOf, Literal(True)) in graph:
-        return False  # a plan, or a fact not known yet on the date (see sovkg.derive.known)
-    start = as_date(graph.value(node, SOV.validFrom), start=True, subject=node)
-    end = as_date(graph.value(node, SOV.validUntil), start=False, subject=node)
+    scheme = graph.value(node, SOV.scheme)
+    system = graph.value(node, SOV.hostedSystem)
+    return fact_holds(
+        day, node,
+        planned=graph.value(node, SOV.planned) == Literal(True),
+        valid_from=graph.value(node, SOV.validFrom),
+        valid_until=graph.value(node, SOV.validUntil),
+        scheme=scheme,
+        accepted_until=graph.value(scheme, SOV.acceptedUntil) if scheme is not None else None,
+        scheme_from=graph.value(scheme, SOV.validFrom) if scheme is not None else None,
+        system=system,
+        system_from=graph.value(system, SOV.validFrom) if system is not None else None,
+        after=(node, SOV.afterAsOf, Literal(True)) in graph,
+    )
+
+
+def fact_holds(day: dt.date, node: Node, *, planned: bool, valid_from: Node | None, valid_until: Node | None,
+               scheme: Node | None = None, accepted_until: Node | None = None, scheme_from: Node | None = None,
+               system: Node | None = None, system_from: Node | None = None, after: bool = False) -> bool:
+    """Rule ``kg:rule/validity`` on the values read for one fact (the store engine reads them in one query).
+
+    A plan, or a fact not known yet on the date (``after``: see :mod:`sovkg.derive.known`), is not in
+    effect; nor is a certificate under a referential that did not exist yet (``scheme_from``), nor the
+    hosting of a system that did not exist yet (``system_from``).
+
+    >>> fact_holds(dt.date(2020, 6, 1), KG["x"], planned=False, valid_from=Literal("2019", datatype=XSD.gYear),
+    ...            valid_until=None)
+    True
+    """
+    if planned or after:
+        return False
+    start = as_date(valid_from, start=True, subject=node)
+    end = as_date(valid_until, start=False, subject=node)
     if not holds_on(day, start, end):
         return False
-    scheme = graph.value(node, SOV.scheme)
     if scheme is not None:
-        accepted = as_date(graph.value(scheme, SOV.acceptedUntil), start=False, subject=scheme)
+        accepted = as_date(accepted_until, start=False, subject=scheme)
         if accepted is not None and day > accepted:
             return False
-        issued = as_date(graph.value(scheme, SOV.validFrom), start=True, subject=scheme)
+        issued = as_date(scheme_from, start=True, subject=scheme)
         if issued is not None and day < issued:
             return False  # no certificate under a referential that did not exist yet
-    system = graph.value(node, SOV.hostedSystem)
     if system is not None:
-        opened = as_date(graph.value(system, SOV.validFrom), start=True, subject=system)
+        opened = as_date(system_from, start=True, subject=system)
         if opened is not None and day < opened:
             return False  # a system that did not exist yet is not hosted
     return True
@@ -245,9 +272,14 @@ def rule_description_triples() -> Iterator[Triple]:
 
 def graph_description_triples(dataset: Dataset, day: dt.date) -> Iterator[Triple]:
     """PROV description of the inferred graph: its date and the graphs it was derived from."""
+    names = [g.identifier for g in dataset.graphs() if g.identifier != INFERRED_GRAPH and len(g)]
+    return inferred_description_triples(names, day)
+
+
+def inferred_description_triples(sources: Iterable[Node], day: dt.date) -> Iterator[Triple]:
+    """PROV description of the inferred graph, given the names of the graphs it was derived from."""
     yield INFERRED_GRAPH, RDF.type, PROV.Entity
     yield INFERRED_GRAPH, RDFS.label, Literal(f"facts derived by sovkg as of {day.isoformat()}", lang="en")
     yield INFERRED_GRAPH, SOV.asOf, Literal(day.isoformat(), datatype=XSD.date)
-    for graph in dataset.graphs():
-        if graph.identifier not in (INFERRED_GRAPH,) and len(graph):
-            yield INFERRED_GRAPH, PROV.wasDerivedFrom, graph.identifier
+    for name in sources:
+        yield INFERRED_GRAPH, PROV.wasDerivedFrom, name

@@ -95,8 +95,8 @@ def _object(node: Node, blanks: dict[BNode, ox.BlankNode]) -> ox.NamedNode | ox.
 
 def _blank(node: BNode, blanks: dict[BNode, ox.BlankNode]) -> ox.BlankNode:
     found = blanks.get(node)
-    if found is None:
-        found = blanks[node] = ox.BlankNode()
+    if found is None:  # keep the label when Oxigraph accepts it, so results name the same blank node
+        found = blanks[node] = ox.BlankNode(str(node)) if str(node).isalnum() else ox.BlankNode()
     return found
 
 

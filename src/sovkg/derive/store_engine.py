@@ -1,0 +1,150 @@
+"""Run the store engine for a loaded dataset: fill an Oxigraph store, derive on it, keep it for the next run.
+
+Takes the rdflib dataset :mod:`sovkg.load` parsed (one named graph per file) and a date; gives the
+derived :class:`~sovkg.store.engine.LocalStore` (asserted graphs plus ``…/graph/inferred``) and
+copies the derived triples into the dataset's ``inferred`` graph, so that exports and the
+rdflib-based readers see exactly what the store holds.
+
+With a cache key, the derived store is kept on disk (:func:`sovkg.store.engine.save_store`) and a
+later run on unchanged inputs reopens it read-only instead of deriving again
+(:func:`cached_derived_store`).
+
+>>> import datetime as dt
+>>> from sovkg.load.rdf import load_dataset
+>>> ds = load_dataset(include_case=False)
+>>> store = derive_dataset(ds, as_of=dt.date(2026, 11, 29))
+>>> len(ds.graph(INFERRED_GRAPH)) == len(store.select(
+...     "SELECT * WHERE { GRAPH <https://w3id.org/sovkg/graph/inferred> { ?s ?p ?o } }"))
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import XSD, Dataset, Literal
+from rdflib.term import Node
+
+from sovkg.core.errors import SovkgInputError
+from sovkg.core.namespaces import INFERRED_GRAPH
+from sovkg.derive.store_rules import derive_store
+from sovkg.model import ExposureFinding
+from sovkg.store.engine import LocalStore, open_cached_store, open_store, save_store
+from sovkg.store.oxigraph import from_oxigraph_term, to_oxigraph
+
+__all__ = ["cached_derived_store", "copy_inferred", "derive_dataset", "derive_into_store", "store_findings"]
+
+
+def derive_dataset(dataset: Dataset, *, as_of: dt.date, key: str | None = None,
+                   path: str | Path | None = None) -> LocalStore:
+    """Load ``dataset`` into a store (in memory, or at ``path``), derive, copy the inferred graph back.
+
+    With ``key``, a store derived earlier from the same inputs is reused, and a new one is cached.
+    """
+    store = cached_derived_store(key) if key is not None and path is None else None
+    if store is None:
+        store = open_store(path)
+        if path is not None:
+            store.store.clear()
+        to_oxigraph(dataset, store.store)
+        derive_store(store, as_of=as_of)
+        if key is not None and path is None:
+            save_store(store, key)
+    copy_inferred(store, dataset)
+    return store
+
+
+def cached_derived_store(key: str) -> LocalStore | None:
+    """The derived store cached under ``key`` (read-only), or None."""
+    return open_cached_store(key)
+
+
+def copy_inferred(store: LocalStore, dataset: Dataset) -> None:
+    """Replace the dataset's ``inferred`` graph with the store's."""
+    inferred = dataset.graph(INFERRED_GRAPH)
+    inferred.remove((None, None, None))
+    quads = store.store.quads_for_pattern(None, None, None, ox.NamedNode(str(INFERRED_GRAPH)))
+    inferred.addN((from_oxigraph_term(q.subject), from_oxigraph_term(q.predicate), _decimal_form(q.object),
+                   inferred) for q in quads)
+
+
+_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+
+
+def _decimal_form(term: object) -> Node:
+    """An rdflib term, with an ``xsd:decimal`` written as sovkg writes derived figures (``30.0``, not ``30``).
+
+    Oxigraph keeps numbers in their XSD 1.1 canonical form, which drops a decimal's ``.0``; the
+    derivation writes every decimal with a decimal point (the XSD 1.0 canonical form), so putting it
+    back gives exactly the triples the rdflib pipeline writes.
+
+    >>> _decimal_form(ox.Literal("30", datatype=ox.NamedNode(_DECIMAL)))
+    rdflib.term.Literal('30.0', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#decimal'))
+    """
+    if isinstance(term, ox.Literal) and term.datatype.value == _DECIMAL and "." not in term.value:
+        return Literal(term.value + ".0", datatype=XSD.decimal)
+    return from_oxigraph_term(term)
+
+
+def derive_into_store(path: str | Path, data: Sequence[str | Path] = (), *, include_case: bool = True,
+                      as_of: dt.date, scenario: str | Path | None = None) -> tuple[int, int]:
+    """``sovkg derive --store PATH``: derive into the on-disk store at ``path``; return (derived triples, files loaded).
+
+    An empty (or new) store is first filled with the bundled files and ``data`` (and ``scenario``); a store
+    that already holds asserted graphs (filled by an importer, or by an earlier run) is derived as it is.
+    """
+    from sovkg.load.inputs import bundled_files, user_files
+    from sovkg.load.rdf import load_files
+
+    store = open_store(path)
+    asserted = [g for g in store.store.named_graphs() if not (isinstance(g, ox.NamedNode) and g.value == str(
+        INFERRED_GRAPH))]
+    loaded = 0
+    if not asserted:
+        files = bundled_files(include_case=include_case) + user_files(data)
+        dataset = load_files(files)
+        if scenario is not None:
+            from sovkg.load.scenario import apply_scenario, as_scenario
+
+            apply_scenario(dataset, as_scenario(scenario))
+        to_oxigraph(dataset, store.store)
+        loaded = len(files)
+    elif data or scenario is not None:
+        raise SovkgInputError(f"{path}: the store already holds a graph; --data and --scenario only fill an empty "
+                              "store (import more data with `sovkg import`)")
+    count = derive_store(store, as_of=as_of)
+    store.store.flush()
+    return count, loaded
+
+
+_LABELS = "?s ?p ?o . FILTER (?p IN (rdfs:label, skos:prefLabel))"
+FINDINGS = f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+    {{ ?finding a sov:ExposureFinding ; ?p ?o . BIND (?finding AS ?s) }}
+    UNION {{ ?finding a sov:ExposureFinding ; sov:evidence ?s . ?s ?p ?o }}
+    UNION {{ ?finding a sov:ExposureFinding ; sov:evidence ?step . ?step sov:viaFact ?s . ?s sov:confidence ?o .
+            BIND (sov:confidence AS ?p) }}
+    UNION {{ ?finding a sov:ExposureFinding ; ?link ?s .
+            FILTER (?link IN (sov:exposedSystem, sov:applicableLaw, sov:boundEntity)) {_LABELS} }}
+    UNION {{ ?finding a sov:ExposureFinding ; sov:evidence ?step . ?step sov:stepNode ?s . {_LABELS} }}
+    UNION {{ ?finding a sov:ExposureFinding ; sov:evidence ?step . ?step sov:viaFact ?via . ?via sov:confidence ?s .
+            {_LABELS} }}
+    UNION {{ ?finding a sov:ExposureFinding ; sov:evidence ?step . ?step sov:source ?s . ?s ?p ?o .
+            FILTER (?p IN (rdfs:label, skos:prefLabel, dcterms:title, dcterms:publisher, dcterms:date, sov:url)) }}
+    }}"""
+"""Everything :func:`sovkg.derive.exposure.read_findings` reads: findings, evidence steps, labels, sources."""
+
+
+def store_findings(store: LocalStore) -> tuple[ExposureFinding, ...]:
+    """The exposure findings of a derived store, read with one query (no full graph is built)."""
+    from rdflib import Graph
+
+    from sovkg.derive.exposure import read_findings
+    from sovkg.derive.store_rules import PREFIXES
+
+    graph = Graph()
+    for s, p, o in store.construct(PREFIXES + FINDINGS):
+        graph.add((from_oxigraph_term(s), from_oxigraph_term(p), from_oxigraph_term(o)))
+    return read_findings(graph)
