@@ -196,7 +196,6 @@ def _parser() -> argparse.ArgumentParser:
                        help="a read-only SPARQL 1.1 endpoint and linked-data pages (loopback by default)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
-    p.add_argument("--store", metavar="PATH", help="serve an existing on-disk Oxigraph store (read-only)")
     p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS", help="time limit per query (default: 10)")
     p.add_argument("--max-rows", type=int, default=10_000, metavar="N",
                    help="largest result, in rows or triples (default: 10000)")
