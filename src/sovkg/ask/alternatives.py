@@ -27,8 +27,10 @@ checked against the rules the graph says the system is subject to:
 A provider that breaks a rule on recorded facts is **excluded**, with one sentence per rule that names
 the fact (the certificate and its end, the law and the controller through which it binds…). The
 current host is excluded too ("already hosts the system"), with whatever else it breaks. What is
-unknown never excludes: it becomes a **score reason** of the candidate (activities not stated, HDS
-referential not stated, certificate holder or end of validity not recorded, seats or owners not
+unknown never excludes: it becomes a **score reason** of the candidate (HDS renewal not recorded: its
+recorded certificates ended by their own end date or their referential's, ``sov:renewalUnknown``;
+activities not stated, HDS referential not stated, certificate holder or end of validity not
+recorded, seats not recorded (not asked when its registered office is recorded in the EU), owners not
 recorded, technical access of a bound technology supplier not recorded, non-EU holdings above a limit
 only at their upper bound). Certificates count as in effect as the derivation decided
 (``sov:inEffect``); the candidate's offer is, among its usable offers, the one with fewest score
@@ -389,7 +391,13 @@ class _Check:
             return
         if not valid:
             lapses = "; ".join(f'the recorded "{label(g, c)}" {_lapse(g, c, self.day)}' for c, _ in certificates)
-            reasons.append(f"no in-effect HDS certificate recorded ({lapses})")
+            if any(g.value(c, SOV.renewalUnknown) == Literal(True) for c, _ in certificates):
+                warnings.append(
+                    f"HDS renewal not recorded: no HDS certificate of it is recorded as in effect ({lapses}); "
+                    "a renewal may exist but is not recorded"
+                )
+            else:
+                reasons.append(f"no in-effect HDS certificate recorded ({lapses})")
             return
         stating = [c for c, _ in valid if (c, SOV.coversActivity, None) in g]
         silent = [c for c, _ in valid if c not in stating]
@@ -552,7 +560,8 @@ class _Check:
         if not by_law:
             self._influence(reasons, warnings)
         missing = [name for prop, name in SEATS if (self.provider, prop, None) not in g]
-        if missing and (self.provider, RDF.type, SOV.Organisation) in g:
+        registered_in_eu = any((o, SOV.memberOf, EU) in g for o in g.objects(self.provider, SOV.registeredOffice))
+        if missing and not registered_in_eu and (self.provider, RDF.type, SOV.Organisation) in g:
             warnings.append(
                 f"seats not recorded: its {_join(missing, 'and')} {'is' if len(missing) == 1 else 'are'} unknown, so "
                 "binding by establishment outside the EU cannot be ruled out"

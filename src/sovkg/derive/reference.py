@@ -53,10 +53,17 @@ CONSTRUCT {{ ?n sov:inEffect true }} WHERE {{
   FILTER NOT EXISTS {{ ?n sov:planned true }}
   OPTIONAL {{ ?n sov:validFrom ?from }}
   OPTIONAL {{ ?n sov:validUntil ?until }}
-  OPTIONAL {{ ?n sov:scheme ?scheme . ?scheme sov:acceptedUntil ?accepted }}
   FILTER (!BOUND(?from) || {_padded("?from", True)} <= ?day)
   FILTER (!BOUND(?until) || {_padded("?until", False)} >= ?day)
-  FILTER (!BOUND(?accepted) || {_padded("?accepted", False)} >= ?day)
+  # the scheme's acceptance, or for a scheme recorded without its version, that of each of its versions
+  FILTER NOT EXISTS {{
+    ?n sov:scheme ?scheme .
+    {{ ?scheme sov:acceptedUntil ?accepted }}
+    UNION
+    {{ ?version dcterms:isVersionOf ?scheme ; sov:acceptedUntil ?accepted .
+       FILTER NOT EXISTS {{ ?scheme sov:acceptedUntil ?own }} }}
+    FILTER ({_padded("?accepted", False)} < ?day)
+  }}
 }}"""
 
 MEMBERSHIP = f"""
