@@ -71,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", parents=[common], help="check the compliance and integrity rules")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--severity", choices=("violation", "warning", "info"), help="only results of this severity")
+    p.add_argument("--kind", choices=("compliance", "data-quality"),
+                   help="only compliance findings (legal rules) or data-quality notes (sovkg data integrity)")
+    p.add_argument("--reference-notes", action="store_true",
+                   help="with --no-case and --data, also show data-quality notes about the bundled reference data")
     p.set_defaults(func=_validate)
 
     p = sub.add_parser("query", parents=[common], help="run a competency question or a .rq file")
@@ -243,11 +248,17 @@ def _validate(args: argparse.Namespace) -> int:
     kg = _build(args)
     from sovkg.check.shapes import validate
 
+    from sovkg.check.kinds import annotate, shown
+
     report = validate(kg)
     data = report.to_json()
-    for result in data["results"]:
-        requirement = result.get("requirement")
-        result["requirement_label"] = kg.label(_uri(requirement)) if requirement else None
+    everything = annotate(kg, data["results"])
+    reference_notes = args.reference_notes or not (args.no_case and args.data)
+    data["results"] = shown(everything, severity=args.severity, kind=args.kind, reference_notes=reference_notes)
+    hidden = len(shown(everything, severity=args.severity, kind=args.kind)) - len(data["results"])
+    if hidden:
+        print(f"sovkg: {hidden} data-quality notes about the bundled reference data not shown "
+              "(--reference-notes shows them)", file=sys.stderr)
     if args.format == "json":
         print(json.dumps(data, indent=2, ensure_ascii=False))
     elif args.format == "csv":

@@ -48,7 +48,7 @@ def _padded(var: str, start: bool) -> str:
 VALIDITY = f"""
 CONSTRUCT {{ ?n sov:inEffect true }} WHERE {{
   VALUES ?cls {{ sov:OwnershipStake sov:HostingArrangement sov:Certificate sov:Membership
-                sov:AdequacyDecision sov:Law sov:Subcontracting sov:TechnologyDependency }}
+                sov:AdequacyDecision sov:Law sov:Subcontracting sov:TechnologyDependency sov:DataFlow }}
   ?n a ?type . ?type rdfs:subClassOf* ?cls .
   FILTER NOT EXISTS {{ ?n sov:planned true }}
   OPTIONAL {{ ?n sov:validFrom ?from }}

@@ -57,6 +57,7 @@ TIMED_CLASSES = (
     SOV.Law,
     SOV.Subcontracting,
     SOV.TechnologyDependency,
+    SOV.DataFlow,
 )
 """Classes whose instances get ``sov:inEffect`` when they hold on the derivation date."""
 
