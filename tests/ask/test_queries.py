@@ -81,6 +81,7 @@ CASES: dict[str, dict[str, str]] = {
     "CQ25-legal-requirements": {"requirement": "kg:requirement/hds-2024-req-28-eea-storage"},
     "CQ26-certificates-expiring": {},
     "CQ27-effective-ownership": {"organisation": "kg:org/fx-fr-host"},
+    "CQ28-data-flows-into-exposed-systems": {},
 }
 """Bindings each CQ is tested with on its fixture (CURIEs, as a user would type them).
 
@@ -200,6 +201,9 @@ def test_cq_requirement_is_a_legal_requirement_of_the_bundled_graph(name: str, c
 
 
 NOT_QUERIED: dict[str, str] = {
+    "operatesIn": "read by the derivation (reach by group presence); queries return its result, sov:subjectTo",
+    "renewalUnknown": "read by the HDS shapes and `sovkg alternatives`; CQ15 and CQ26 report validity from the dates",
+    "role": "a consortium member's part in words, shown by `sovkg explain`",
     "Company": "a type of the organisations queries return; they select by property, not by type",
     "Compulsion": "the type of the values of sov:compels (CQ20)",
     "ConfidenceLevel": "the type of the values of sov:confidence (CQ09, CQ10)",

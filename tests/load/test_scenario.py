@@ -382,7 +382,7 @@ def test_report_with_a_scenario_says_it_is_hypothetical(tmp_path: Path) -> None:
     assert lines[0] == "sovkg report — as of 2026-11-29 (French health-data case)"
     assert lines[1] == ("HYPOTHETICAL SCENARIO: the Health Data Hub moves to a SecNumCloud-qualified French provider "
                         f"[{MIGRATION}]. Its facts are supposed, not recorded.")
-    assert "Rules: 0 violations" in run.stdout
+    assert "Compliance findings: 0 violations" in run.stdout
     data = json.loads(sovkg("report", "--format", "json", "--scenario", MIGRATION, "--at", "2026-11-29",
                             cache_dir=tmp_path).stdout)
     assert data["scenario"]["hypothetical"] is True

@@ -1,7 +1,7 @@
 """Alternatives: which providers could host a system as of a date without breaking a rule it is subject to.
 
 **Candidates** are every organisation that holds an in-effect certificate or qualification (any
-scheme), offers a ``sov:ServiceOffering``, or hosts the system now (an in-effect arrangement). Each is
+scheme) or one whose renewal is unknown (``sov:renewalUnknown``), offers a ``sov:ServiceOffering``, or hosts the system now (an in-effect arrangement). Each is
 checked against the rules the graph says the system is subject to:
 
 - *CSP art. L.1111-8 (HDS)*, when the system holds ``sov:PersonalHealthData`` or
@@ -71,6 +71,7 @@ from sovkg.core.dates import as_date
 from sovkg.core.errors import UnknownEntityError
 from sovkg.core.namespaces import KG, SOV
 from sovkg.derive.common import in_effect, label
+from sovkg.derive.run import acceptance_end
 from sovkg.model import LEVELS, ExposureFinding
 
 if TYPE_CHECKING:
@@ -347,7 +348,8 @@ def _providers(graph: Graph, hosts: Iterable[Node]) -> set[Node]:
     found = set(hosts) | set(graph.objects(None, SOV.offeredBy))
     for certificate in graph.subjects(RDF.type, SOV.Certificate):
         holder = graph.value(certificate, SOV.certificateHolder)
-        if holder is not None and in_effect(graph, certificate):
+        if holder is not None and (in_effect(graph, certificate)
+                                   or graph.value(certificate, SOV.renewalUnknown) == Literal(True)):
             found.add(holder)
     return {p for p in found if isinstance(p, URIRef)}
 
@@ -548,12 +550,15 @@ class _Check:
                 bases.setdefault("establishment", []).append(f"through its seat in {places}")
             elif applicability.basis == "service":
                 bases.setdefault("service", []).append(f"because it serves persons in {places}")
+            elif applicability.basis == "group-presence":
+                who = f"of {applicability.via_label}" if applicability.via_label else "of its own"
+                bases.setdefault("group", []).append(f"through the establishment {who} in {places}")
             else:
                 bases.setdefault("control", []).append(applicability.via_label or applicability.via or "")
                 self.named.add(applicability.via or "")
         for law_label in sorted(by_law):
             bases = by_law[law_label]
-            parts = _unique(bases.get("establishment", []) + bases.get("service", []))
+            parts = _unique(bases.get("establishment", []) + bases.get("service", []) + bases.get("group", []))
             if "control" in bases:
                 parts.append("through control by " + _join(sorted(_unique(bases["control"])), "and"))
             reasons.append(f"bound by {law_label} " + " and ".join(parts))
@@ -702,6 +707,10 @@ def _lapse(graph: Graph, certificate: Node, day: dt.date) -> str:
     accepted_day = as_date(accepted, start=False, subject=scheme)
     if accepted_day is not None and day > accepted_day:
         return f"is under {_scheme_name(graph, scheme)}, no longer accepted after {accepted}"
+    version_end = acceptance_end(graph, scheme) if scheme is not None else None
+    if version_end is not None and day > version_end:
+        return (f"is under {_scheme_name(graph, scheme)}, so it is certain only until {version_end.isoformat()}, "
+                "when the oldest referential it may follow stopped being accepted")
     return "is not in effect"
 
 

@@ -124,7 +124,11 @@ def explain(kg: Any, name: str) -> Explanation:
     if findings:
         lines.append("Exposure findings:")
         for f in findings:
-            lines.append(f"  • {f.system_label} is exposed to {f.law_label} at level {f.level}:")
+            if f.status == "unknown":
+                lines.append(f"  • {f.system_label}: exposure to {f.law_label} is unknown (level {f.level} if "
+                             f"confirmed): {f.gap}:")
+            else:
+                lines.append(f"  • {f.system_label} is exposed to {f.law_label} at level {f.level}:")
             for step in f.evidence[1:]:
                 conf = f" [{step.confidence} confidence]" if step.confidence else ""
                 lines.append(f"      {step.relation} {step.label}{conf}")

@@ -612,9 +612,10 @@ def _flow_findings(
                 for (system, law), candidates in sorted(by_system.items(), key=lambda kv: [str(x) for x in kv[0]]):
                     if system != target:
                         continue
-                    if any(step.node == origin for c in candidates for step in c.steps):
-                        continue  # the flow would loop back through the origin
-                    base = min(candidates, key=lambda c: (c.gap is not None, _rank(c.steps)))
+                    usable = [c for c in candidates if all(step.node != origin for step in c.steps)]
+                    if not usable:
+                        continue  # every path would loop back through the origin
+                    base = min(usable, key=lambda c: (c.gap is not None, _rank(c.steps)))
                     steps = [
                         _Step(origin, None, None),
                         _Step(flow, "its data flows through", flow),

@@ -245,12 +245,13 @@ def findings_csv(findings: list[Mapping[str, Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["system", "system_label", "law", "law_label", "level", "bound_entity",
-                     "bound_entity_label", "path", "sources"])
+                     "bound_entity_label", "path", "sources", "status", "gap"])
     for f in findings:
         sources = sorted({s["iri"] for step in f["evidence"] for s in step["sources"]})
         writer.writerow([f["system"], f["system_label"], f["law"], f["law_label"], f["level"],
                          f["bound_entity"], f["bound_entity_label"],
-                         " > ".join(p["label"] for p in f["path"]), " ".join(sources)])
+                         " > ".join(p["label"] for p in f["path"]), " ".join(sources),
+                         f.get("status", "exposed"), f.get("gap") or ""])
     return buffer.getvalue()
 
 
