@@ -251,9 +251,8 @@ def _validate(args: argparse.Namespace) -> int:
     from sovkg.publish.report import validation_csv
 
     kg = _build(args)
-    from sovkg.check.shapes import validate
-
     from sovkg.check.kinds import annotate, shown
+    from sovkg.check.shapes import validate
 
     report = validate(kg)
     data = report.to_json()

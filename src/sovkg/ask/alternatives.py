@@ -1,8 +1,9 @@
 """Alternatives: which providers could host a system as of a date without breaking a rule it is subject to.
 
 **Candidates** are every organisation that holds an in-effect certificate or qualification (any
-scheme) or one whose renewal is unknown (``sov:renewalUnknown``), offers a ``sov:ServiceOffering``, or hosts the system now (an in-effect arrangement). Each is
-checked against the rules the graph says the system is subject to:
+scheme) or one whose renewal is unknown (``sov:renewalUnknown``), offers a ``sov:ServiceOffering``, or
+hosts the system now (an in-effect arrangement). Each is checked against the rules the graph says the
+system is subject to:
 
 - *CSP art. L.1111-8 (HDS)*, when the system holds ``sov:PersonalHealthData`` or
   ``sov:PseudonymisedHealthData``: the provider has an in-effect HDS certificate (scheme

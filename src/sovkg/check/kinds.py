@@ -30,8 +30,8 @@ from typing import Any
 
 from rdflib import Dataset, URIRef
 
-from sovkg.core.namespaces import KG, SOV
 from sovkg.check.shapes import SEVERITIES, ValidationResult
+from sovkg.core.namespaces import KG, SOV
 
 KINDS: tuple[str, ...] = ("compliance", "data-quality")
 DATA_INTEGRITY = str(KG["requirement/data-integrity"])

@@ -506,7 +506,8 @@ def finding_triples(graph: Graph, as_of: dt.date) -> Iterator[Triple]:
             return
         gap = f"the owners of {label(graph, party)}, which has access to the data, are not recorded"
         for law in control_laws:
-            offer_unknown(system, law, level, [*steps, _Step(law, "cannot be ruled out: owners not recorded", None)], gap)
+            last = _Step(law, "cannot be ruled out: owners not recorded", None)
+            offer_unknown(system, law, level, [*steps, last], gap)
 
     for arrangement in sorted(instances(graph, SOV.HostingArrangement), key=str):
         if not in_effect(graph, arrangement):
@@ -525,12 +526,12 @@ def finding_triples(graph: Graph, as_of: dt.date) -> Iterator[Triple]:
             step = _Step(party, relation, link)
             for law in sorted(laws_of.get(party, ()), key=str):
                 for kind, tail in _bound_paths(party, law, bindings, controllers, graph):
-                    found = "group-presence" if kind == "group" else level
+                    found_level = "group-presence" if kind == "group" else level
                     if access:
-                        offer(system, law, found, [*head, step, *tail])
+                        offer(system, law, found_level, [*head, step, *tail])
                     else:
                         gap = f"whether {label(graph, party)} can technically reach the data is not recorded"
-                        offer_unknown(system, law, found, [*head, step, *tail], gap)
+                        offer_unknown(system, law, found_level, [*head, step, *tail], gap)
             if access:
                 owners_gap(system, level, [*head, step])
         influence.add(system, provider, head)
@@ -627,11 +628,12 @@ def _flow_findings(
                     if key in found:
                         continue
                     old = out.get(key)
-                    if old is None or (candidate.gap is not None, _rank(steps)) < (old.gap is not None, _rank(old.steps)):
-                        if old is None or old.steps != steps or old.gap != candidate.gap:
-                            out[key] = candidate
-                            current[key] = candidate
-                            changed = True
+                    better = old is None or (candidate.gap is not None, _rank(steps)) < (
+                        old.gap is not None, _rank(old.steps))
+                    if better:
+                        out[key] = candidate
+                        current[key] = candidate
+                        changed = True
     exposed = {(system, law) for (system, law, _), c in found.items() if c.gap is None}
     return {key: c for key, c in out.items() if c.gap is None or (key[0], key[1]) not in exposed}
 
