@@ -79,10 +79,16 @@ def test_exposure_json_has_the_stable_shape():
     run = sovkg("exposure", "--format", "json", *FIXTURE)
     assert run.returncode == 0, run.stderr
     rows = json.loads(run.stdout)
-    assert [(r["system_label"], r["law_label"], r["level"]) for r in rows] == [
+    assert [(r["system_label"], r["law_label"], r["level"]) for r in rows if r["status"] == "exposed"] == [
         ("Platform", "X Act", "control"), ("Record", "X Act", "subcontractor")]
+    # the fixture's French host and US parent have no recorded owners: exposure to the laws that reach through
+    # control is unknown for the system they have access to, each gap named
+    assert {(r["system_label"], r["level"], r["gap"]) for r in rows if r["status"] == "unknown"} == {
+        ("Record", "control", "the owners of French Host SAS, which has access to the data, are not recorded"),
+        ("Record", "subcontractor", "the owners of Parent Inc., which has access to the data, are not recorded"),
+    }
     first = rows[0]
-    assert {"system", "system_label", "law", "law_label", "level", "path"} <= set(first)
+    assert {"system", "system_label", "law", "law_label", "level", "status", "path"} <= set(first)
     assert first["path"] == [
         {"iri": "https://w3id.org/sovkg/id/system/platform", "label": "Platform"},
         {"iri": "https://w3id.org/sovkg/id/org/sub", "label": "Sub Ltd"},
@@ -147,7 +153,7 @@ def test_report_writes_json_csv_and_graph(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["exposure.csv", "graph.trig", "report.json", "validation.csv"]
     data = json.loads((out / "report.json").read_text())
     assert data["as_of"] == "2026-11-29"
-    assert [f["level"] for f in data["findings"]] == ["control", "subcontractor"]
+    assert [f["level"] for f in data["findings"] if f["status"] == "exposed"] == ["control", "subcontractor"]
     assert (out / "exposure.csv").read_text().splitlines()[0].startswith("system,system_label,law,law_label,level")
     assert "Platform" in run.stdout and "control" in run.stdout
     dataset = Dataset()

@@ -202,7 +202,6 @@ def test_cq_requirement_is_a_legal_requirement_of_the_bundled_graph(name: str, c
 
 NOT_QUERIED: dict[str, str] = {
     "operatesIn": "read by the derivation (reach by group presence); queries return its result, sov:subjectTo",
-    "renewalUnknown": "read by the HDS shapes and `sovkg alternatives`; CQ15 and CQ26 report validity from the dates",
     "role": "a consortium member's part in words, shown by `sovkg explain`",
     "Company": "a type of the organisations queries return; they select by property, not by type",
     "Compulsion": "the type of the values of sov:compels (CQ20)",
