@@ -31,7 +31,7 @@ from typing import Any
 from rdflib import Dataset, URIRef
 
 from sovkg.check.shapes import SEVERITIES, ValidationResult
-from sovkg.core.namespaces import KG, SOV
+from sovkg.core.namespaces import INFERRED_GRAPH, KG, SOV
 
 KINDS: tuple[str, ...] = ("compliance", "data-quality")
 DATA_INTEGRITY = str(KG["requirement/data-integrity"])
@@ -52,6 +52,8 @@ def reference_only_nodes(dataset: Dataset, nodes: Iterable[str]) -> set[str]:
     seen_bundled: set[URIRef] = set()
     for graph in dataset.graphs():
         name = str(graph.identifier)
+        if graph.identifier == INFERRED_GRAPH:
+            continue  # derived statements are about every kind of node; they say nothing of who described it
         bundled = name.startswith(_BUNDLED_PREFIXES)
         for node in wanted:
             if (node, None, None) in graph:
