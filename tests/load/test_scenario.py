@@ -184,7 +184,10 @@ def report(scenario: str | None = None, day: dt.date = AS_OF) -> dict[str, Any]:
 
 
 def findings(data: dict[str, Any]) -> set[Finding]:
-    return {(str(short(f["system"])), str(short(f["law"])), f["level"]) for f in data["findings"]}
+    """The exposed findings through hosting (the scenarios change hosting and ownership; the ``flow`` findings that
+    follow from them and the ``unknown`` ones are tested in tests/test_case.py and tests/derive/test_judgement.py)."""
+    return {(str(short(f["system"])), str(short(f["law"])), f["level"]) for f in data["findings"]
+            if f.get("status", "exposed") == "exposed" and f["level"] != "flow"}
 
 
 def results(data: dict[str, Any], severity: str) -> set[Result]:
