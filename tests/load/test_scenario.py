@@ -261,8 +261,9 @@ def test_shipped_scenario_changes_exactly_its_findings_and_violations(name: str)
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_shipped_scenario_changes_exactly_its_warnings(name: str) -> None:
     diff = diff_reports(report(), report(name))
-    assert as_results(diff.warnings_added) == EXPECTED[name]["warnings_appear"]
-    assert as_results(diff.warnings_removed) == EXPECTED[name]["warnings_disappear"]
+    # compared as sets of (focus, shape, value): two consortium members bound by one law warn twice on one arrangement
+    assert set(as_list(diff.warnings_added)) == EXPECTED[name]["warnings_appear"]
+    assert set(as_list(diff.warnings_removed)) == EXPECTED[name]["warnings_disappear"]
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -561,6 +562,11 @@ def test_diff_between_two_dates_warnings_on_arrangements_and_systems() -> None:
         ("hosting/mon-espace-sante-atos", NO_ACTIVITY, None),
         ("hosting/dmp-historique-santeos", LAPSED, "org/santeos"),
         ("hosting/hospital-clinical-data-warehouse-ovhcloud", LAPSED, "org/ovhcloud"),
+        # Atos Infogérance's certificate states no referential: its renewal is unknown after 2026-05-16 too
+        ("hosting/mon-espace-sante-atos", LAPSED, "org/atos-infogerance"),
+        ("hosting/mon-espace-sante-messagerie-atos-infogerance", LAPSED, "org/atos-infogerance"),
+        # Octo Technology (consortium member since 2020) is reached by the CLOUD Act through its group
+        ("hosting/mon-espace-sante-atos", UNDISCLOSED, CLOUD),
     ])
 
 
