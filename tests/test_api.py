@@ -49,7 +49,7 @@ from sovkg import build, exposure, validate, explain, report, query, export
 day = dt.date(2026, 11, 29)
 kg = build([{CHAIN!r}], include_case=False, as_of=day)
 out = {{
-    "exposure": [(f.system_label, f.law_label, f.level) for f in exposure(kg)],
+    "exposure": [(f.system_label, f.law_label, f.level) for f in exposure(kg) if f.status == "exposed"],
     "validate": validate(kg).conforms,
     "explain": explain("Platform", kg).entity,
     "report": sorted(report(kg).data),

@@ -36,21 +36,54 @@ def test_every_step_of_the_health_data_hub_path_has_a_source(case):
 
 
 def test_exposure_matrix_of_the_case_today(case):
-    """Exactly the HDH and the EMC2 warehouse (both on Azure) are exposed, to US laws, through control."""
-    found = {(f.system, f.law, f.level) for f in case.findings}
-    emc2 = str(KG["system/emc2"])
+    """The HDH and the EMC2 warehouse (both on Azure) are exposed to US laws through control; the SNDS, the SNIIRAM
+    that feeds it and the hospital warehouse that sends extracts to the HDH are exposed through those data flows;
+    Mon espace santé and the DMP are *unknown* (through Octo Technology and Accenture), not "not exposed"."""
+    found = {(f.system, f.law, f.level, f.status) for f in case.findings}
+    emc2, snds, sniiram = (str(KG[f"system/{name}"]) for name in ("emc2", "snds", "sniiram"))
+    warehouse = str(KG["system/hospital-clinical-data-warehouse"])
+    mes, dmp = str(KG["system/mon-espace-sante"]), str(KG["system/dmp-historique"])
     assert found == {
-        (HDH, CLOUD_ACT, "control"), (HDH, FISA, "control"),
-        (emc2, CLOUD_ACT, "control"), (emc2, FISA, "control"),
+        (HDH, CLOUD_ACT, "control", "exposed"), (HDH, FISA, "control", "exposed"),
+        (emc2, CLOUD_ACT, "control", "exposed"), (emc2, FISA, "control", "exposed"),
+        (snds, CLOUD_ACT, "flow", "exposed"), (snds, FISA, "flow", "exposed"),
+        (sniiram, CLOUD_ACT, "flow", "exposed"), (sniiram, FISA, "flow", "exposed"),
+        (warehouse, CLOUD_ACT, "flow", "exposed"), (warehouse, FISA, "flow", "exposed"),
+        (mes, CLOUD_ACT, "group-presence", "unknown"), (dmp, CLOUD_ACT, "group-presence", "unknown"),
     }
 
 
-def test_french_owned_hosts_of_mon_espace_sante_and_the_dmp_are_not_exposed(case):
-    exposed = {f.system for f in case.findings}
-    for system in ("system/mon-espace-sante", "system/mon-espace-sante-messagerie", "system/dmp-historique",
-                   "system/snds"):
+def test_french_owned_hosts_of_mon_espace_sante_and_the_dmp_do_not_expose_them_on_recorded_facts(case):
+    exposed = {f.system for f in case.findings if f.status == "exposed"}
+    for system in ("system/mon-espace-sante", "system/mon-espace-sante-messagerie", "system/dmp-historique"):
         assert (KG[system], RDF.type, SOV.InformationSystem) in case.union
         assert str(KG[system]) not in exposed
+
+
+def test_mon_espace_sante_chain_through_octo_and_accenture_is_shown_with_its_level_and_gap(case):
+    """Octo Technology, a member of the Mon espace santé consortium, is an Accenture company (95.92 % after the 2017
+    offer, AMF notice D&I 217C0490); Accenture plc, Irish, operates in the US: the CLOUD Act may reach Octo through
+    its group (level group-presence). Whether Octo can reach the data is not recorded, so the finding is unknown."""
+    (finding,) = [f for f in case.findings if f.system == str(KG["system/mon-espace-sante"])]
+    assert (finding.law, finding.level, finding.status) == (CLOUD_ACT, "group-presence", "unknown")
+    assert finding.gap == "whether Octo Technology can technically reach the data is not recorded"
+    assert [p.iri for p in finding.path] == [str(KG[x]) for x in (
+        "system/mon-espace-sante", "org/atos-infogerance", "org/octo-technology",
+        "org/accenture-digital-france-holdings", "org/accenture-plc")]
+    assert [e.relation for e in finding.evidence[1:]] == [
+        "hosted by", "subcontracts to (technical access to the data not recorded)", "controlled by", "controlled by",
+        "bound by (presence of the group in the jurisdiction)"]
+    for step in finding.evidence[1:]:
+        assert step.sources and all(s.url for s in step.sources), step.label
+
+
+def test_the_snds_is_exposed_through_the_flows_of_its_data(case):
+    """The SNDS is self-hosted by CNAM, but a copy of its data goes to EMC2 and to the HDH (on Azure): it is exposed
+    at level flow, the path running through the flow."""
+    finding = next(f for f in case.findings if f.system == str(KG["system/snds"]) and f.law == CLOUD_ACT)
+    assert finding.level == "flow"
+    assert [p.iri for p in finding.path][:3] == [str(KG["system/snds"]), str(KG["flow/snds-to-emc2"]),
+                                                 str(KG["system/emc2"])]
 
 
 def test_health_data_hub_breaks_sren_article_31(case):

@@ -79,10 +79,16 @@ def test_exposure_json_has_the_stable_shape():
     run = sovkg("exposure", "--format", "json", *FIXTURE)
     assert run.returncode == 0, run.stderr
     rows = json.loads(run.stdout)
-    assert [(r["system_label"], r["law_label"], r["level"]) for r in rows] == [
+    assert [(r["system_label"], r["law_label"], r["level"]) for r in rows if r["status"] == "exposed"] == [
         ("Platform", "X Act", "control"), ("Record", "X Act", "subcontractor")]
+    # the fixture's French host and US parent have no recorded owners: exposure to the laws that reach through
+    # control is unknown for the system they have access to, each gap named
+    assert {(r["system_label"], r["level"], r["gap"]) for r in rows if r["status"] == "unknown"} == {
+        ("Record", "control", "the owners of French Host SAS, which has access to the data, are not recorded"),
+        ("Record", "subcontractor", "the owners of Parent Inc., which has access to the data, are not recorded"),
+    }
     first = rows[0]
-    assert {"system", "system_label", "law", "law_label", "level", "path"} <= set(first)
+    assert {"system", "system_label", "law", "law_label", "level", "status", "path"} <= set(first)
     assert first["path"] == [
         {"iri": "https://w3id.org/sovkg/id/system/platform", "label": "Platform"},
         {"iri": "https://w3id.org/sovkg/id/org/sub", "label": "Sub Ltd"},
@@ -90,6 +96,39 @@ def test_exposure_json_has_the_stable_shape():
         {"iri": "https://w3id.org/sovkg/id/org/parent", "label": "Parent Inc."},
     ]
     assert all(step["sources"] for step in first["evidence"][1:])
+
+
+def test_exposure_json_gives_each_finding_a_status():
+    """Every finding has ``status`` (exposed or unknown) and ``gap``; Mon espace santé is unknown, naming the gap."""
+    run = sovkg("exposure", "--format", "json", "--system", "kg:system/mon-espace-sante", "--at", "2026-11-29")
+    assert run.returncode == 0, run.stderr
+    rows = json.loads(run.stdout)
+    assert [(r["level"], r["status"], r["gap"]) for r in rows] == [
+        ("group-presence", "unknown", "whether Octo Technology can technically reach the data is not recorded")]
+    table = sovkg("exposure", "--system", "kg:system/mon-espace-sante", "--at", "2026-11-29").stdout
+    assert "— unknown (group-presence if confirmed)" in table
+
+
+def test_validate_filters_by_severity_and_kind():
+    """``--severity`` and ``--kind`` select results; data-quality notes are sovkg's data-integrity requirement."""
+    quality = json.loads(sovkg("validate", "--format", "json", "--kind", "data-quality", "--at", "2026-11-29").stdout)
+    assert quality["results"] and {r["kind"] for r in quality["results"]} == {"data-quality"}
+    assert {r["requirement"].rsplit("/", 1)[-1] for r in quality["results"]} == {"data-integrity"}
+    violations = json.loads(sovkg("validate", "--format", "json", "--severity", "violation", "--at", "2026-11-29").stdout)
+    assert violations["results"] and {r["severity"] for r in violations["results"]} == {"Violation"}
+    assert {r["kind"] for r in violations["results"]} == {"compliance"}
+
+
+def test_notes_about_the_bundled_reference_data_are_hidden_from_a_user_with_their_own_data():
+    """With ``--no-case --data``, data-quality notes whose focus only the bundled reference data describes are not
+    shown (a line on stderr counts them); ``--reference-notes`` shows them."""
+    own = sovkg("validate", "--format", "json", "--kind", "data-quality", *FIXTURE)
+    shown = json.loads(own.stdout)["results"]
+    assert all(r["scope"] == "data" for r in shown)
+    assert "data-quality notes about the bundled reference data not shown" in own.stderr
+    every = json.loads(sovkg("validate", "--format", "json", "--kind", "data-quality", "--reference-notes",
+                             *FIXTURE).stdout)["results"]
+    assert len(every) > len(shown) and {r["scope"] for r in every} - {"data"} == {"reference"}
 
 
 def test_exposure_filters_by_law_and_system():
@@ -114,7 +153,7 @@ def test_report_writes_json_csv_and_graph(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["exposure.csv", "graph.trig", "report.json", "validation.csv"]
     data = json.loads((out / "report.json").read_text())
     assert data["as_of"] == "2026-11-29"
-    assert [f["level"] for f in data["findings"]] == ["control", "subcontractor"]
+    assert [f["level"] for f in data["findings"] if f["status"] == "exposed"] == ["control", "subcontractor"]
     assert (out / "exposure.csv").read_text().splitlines()[0].startswith("system,system_label,law,law_label,level")
     assert "Platform" in run.stdout and "control" in run.stdout
     dataset = Dataset()
@@ -185,8 +224,10 @@ def test_alternatives_lists_candidates_and_exclusions_as_json():
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
     assert data["system"] == "https://w3id.org/sovkg/id/system/health-data-hub"
-    assert data["candidates"] == []
+    assert [c["provider"].rsplit("/", 1)[-1] for c in data["candidates"]] == ["3ds-outscale", "ovhcloud"]
+    assert data["candidates"][0]["score_reasons"][0].startswith("HDS renewal not recorded")
     excluded = {e["provider"].rsplit("/", 1)[-1]: e["reasons"] for e in data["excluded"]}
+    assert not any("HDS" in r for r in excluded["microsoft-ireland-operations"])
     assert excluded["microsoft-ireland-operations"][0].startswith("already hosts the system")
     assert any("through control by Microsoft Corporation" in r for r in excluded["microsoft-ireland-operations"])
 

@@ -118,6 +118,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     p.add_argument("--excel", action="store_true",
                    help="CSV for a French Excel: ';' separators and a UTF-8 byte-order mark")
+    p.add_argument("--severity", choices=("violation", "warning", "info"), help="only results of this severity")
+    p.add_argument("--kind", choices=("compliance", "data-quality"),
+                   help="only compliance findings (legal rules) or data-quality notes (sovkg data integrity)")
+    p.add_argument("--reference-notes", action="store_true",
+                   help="with --no-case and --data, also show data-quality notes about the bundled reference data")
     p.set_defaults(func=_validate)
 
     p = sub.add_parser("query", parents=[common], help="run a competency question or a .rq file")
@@ -371,8 +376,13 @@ def _exposure(args: argparse.Namespace) -> int:
         if not rows:
             print(f"No system is exposed to a foreign access law as of {kg.as_of.isoformat()}.")
         for f in findings:
-            print(f"{f.system_label} — {f.law_label} — {f.level}")
-            print("    " + " → ".join(p.label for p in f.path))
+            if f.status == "unknown":
+                print(f"{f.system_label} — {f.law_label} — unknown ({f.level} if confirmed)")
+                print("    " + " → ".join(p.label for p in f.path))
+                print(f"    cannot be confirmed or ruled out: {f.gap}")
+            else:
+                print(f"{f.system_label} — {f.law_label} — {f.level}")
+                print("    " + " → ".join(p.label for p in f.path))
     return 0
 
 
@@ -380,15 +390,20 @@ def _validate(args: argparse.Namespace) -> int:
     from sovkg.publish.report import validation_csv
 
     kg = _build(args)
+    from sovkg.check.kinds import annotate, shown
     from sovkg.check.shapes import validate
     from sovkg.core.progress import progress
 
     with progress("Checking the rules"):
         report = validate(kg)
     data = report.to_json()
-    for result in data["results"]:
-        requirement = result.get("requirement")
-        result["requirement_label"] = kg.label(_uri(requirement)) if requirement else None
+    everything = annotate(kg, data["results"])
+    reference_notes = args.reference_notes or not (args.no_case and args.data)
+    data["results"] = shown(everything, severity=args.severity, kind=args.kind, reference_notes=reference_notes)
+    hidden = len(shown(everything, severity=args.severity, kind=args.kind)) - len(data["results"])
+    if hidden:
+        print(f"sovkg: {hidden} data-quality notes about the bundled reference data not shown "
+              "(--reference-notes shows them)", file=sys.stderr)
     if args.format == "json":
         print(json.dumps(data, indent=2, ensure_ascii=False))
     elif args.format == "csv":

@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-LEVELS: tuple[str, ...] = ("direct", "control", "subcontractor", "technology", "influence")
+LEVELS: tuple[str, ...] = ("direct", "control", "subcontractor", "technology", "influence", "group-presence", "flow")
 """Exposure levels, strongest first."""
+STATUSES: tuple[str, ...] = ("exposed", "unknown")
+"""A finding's status: ``exposed`` rests on recorded facts; ``unknown`` names a missing fact (``gap``)."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,10 @@ class ExposureFinding:
     bound_entity_label: str
     path: tuple[PathNode, ...]
     evidence: tuple[EvidenceStep, ...]
+    status: str = "exposed"
+    """``exposed`` (the finding rests on recorded facts) or ``unknown`` (a link is not recorded: ``gap``)."""
+    gap: str | None = None
+    """For an ``unknown`` finding, the missing fact in words."""
 
     def to_json(self) -> dict[str, Any]:
         """Return the finding in the shape of ``sovkg exposure --format json`` (DESIGN.md §5)."""
@@ -100,6 +106,8 @@ class ExposureFinding:
             "law": self.law,
             "law_label": self.law_label,
             "level": self.level,
+            "status": self.status,
+            "gap": self.gap,
             "bound_entity": self.bound_entity,
             "bound_entity_label": self.bound_entity_label,
             "path": [p.to_json() for p in self.path],

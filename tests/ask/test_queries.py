@@ -82,6 +82,7 @@ CASES: dict[str, dict[str, str]] = {
     "CQ26-certificates-expiring": {},
     "CQ27-effective-ownership": {"organisation": "kg:org/fx-fr-host"},
     "CQ28-undisclosed-parents": {},
+    "CQ29-data-flows-into-exposed-systems": {},
 }
 """Bindings each CQ is tested with on its fixture (CURIEs, as a user would type them).
 
@@ -201,6 +202,8 @@ def test_cq_requirement_is_a_legal_requirement_of_the_bundled_graph(name: str, c
 
 
 NOT_QUERIED: dict[str, str] = {
+    "operatesIn": "read by the derivation (reach by group presence); queries return its result, sov:subjectTo",
+    "role": "a consortium member's part in words, shown by `sovkg explain`",
     "Company": "a type of the organisations queries return; they select by property, not by type",
     "Compulsion": "the type of the values of sov:compels (CQ20)",
     "ConfidenceLevel": "the type of the values of sov:confidence (CQ09, CQ10)",

@@ -232,14 +232,30 @@ def test_exposure_through_technology_of_the_offer(make_graph):
     assert ("B", "technology") in {(f.system_label, f.level) for f in kg.findings}
 
 
-def test_technology_without_a_stated_path_to_data_exposes_nothing(make_graph):
-    """If a technology dependency does not state a technical path to the data then no exposure is derived from it."""
+def test_technology_without_a_stated_path_to_data_is_unknown_not_absent(make_graph):
+    """If a technology dependency on a bound supplier does not state a technical path to the data, the system is
+    not exposed on recorded facts, but not "not exposed" either: an ``unknown`` finding names the missing fact."""
     kg = make_graph(CHAIN + """
         <offer/o> a sov:ServiceOffering ; sov:technologyDependency <technology/t> .
         <technology/t> a sov:TechnologyDependency ; sov:technologySupplier <org/parent> .
         <hosting/b> a sov:HostingArrangement ; sov:hostedSystem <system/b> ; sov:provider <org/fr> ; sov:offer <offer/o> .
     """)
-    assert {f.system_label for f in kg.findings} == {"A"}
+    assert {f.system_label for f in kg.findings if f.status == "exposed"} == {"A"}
+    assert [(f.system_label, f.level, f.status, f.gap) for f in kg.findings if f.system_label == "B"] == [
+        ("B", "control", "unknown", "the owners of FR host, which has access to the data, are not recorded"),
+        ("B", "technology", "unknown", "whether Parent can technically reach the data is not recorded"),
+    ]
+
+
+def test_technology_recorded_without_access_exposes_nothing(make_graph):
+    """A technology dependency that records no technical path to the data (false) gives no finding at all."""
+    kg = make_graph(CHAIN + """
+        <offer/o> a sov:ServiceOffering ; sov:technologyDependency <technology/t> .
+        <technology/t> a sov:TechnologyDependency ; sov:technologySupplier <org/parent> ;
+            sov:technicalAccessToData false .
+        <hosting/b> a sov:HostingArrangement ; sov:hostedSystem <system/b> ; sov:provider <org/fr> ; sov:offer <offer/o> .
+    """)
+    assert {f.system_label for f in kg.findings if f.level == "technology"} == set()
 
 
 def test_findings_name_their_rule_and_date(make_graph):

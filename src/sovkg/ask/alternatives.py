@@ -1,8 +1,9 @@
 """Alternatives: which providers could host a system as of a date without breaking a rule it is subject to.
 
 **Candidates** are every organisation that holds an in-effect certificate or qualification (any
-scheme), offers a ``sov:ServiceOffering``, or hosts the system now (an in-effect arrangement). Each is
-checked against the rules the graph says the system is subject to:
+scheme) or one whose renewal is unknown (``sov:renewalUnknown``), offers a ``sov:ServiceOffering``, or
+hosts the system now (an in-effect arrangement). Each is checked against the rules the graph says the
+system is subject to:
 
 - *CSP art. L.1111-8 (HDS)*, when the system holds ``sov:PersonalHealthData`` or
   ``sov:PseudonymisedHealthData``: the provider has an in-effect HDS certificate (scheme
@@ -27,8 +28,10 @@ checked against the rules the graph says the system is subject to:
 A provider that breaks a rule on recorded facts is **excluded**, with one sentence per rule that names
 the fact (the certificate and its end, the law and the controller through which it binds…). The
 current host is excluded too ("already hosts the system"), with whatever else it breaks. What is
-unknown never excludes: it becomes a **score reason** of the candidate (activities not stated, HDS
-referential not stated, certificate holder or end of validity not recorded, seats or owners not
+unknown never excludes: it becomes a **score reason** of the candidate (HDS renewal not recorded: its
+recorded certificates ended by their own end date or their referential's, ``sov:renewalUnknown``;
+activities not stated, HDS referential not stated, certificate holder or end of validity not
+recorded, seats not recorded (not asked when its registered office is recorded in the EU), owners not
 recorded, technical access of a bound technology supplier not recorded, non-EU holdings above a limit
 only at their upper bound). Certificates count as in effect as the derivation decided
 (``sov:inEffect``); the candidate's offer is, among its usable offers, the one with fewest score
@@ -71,6 +74,7 @@ from sovkg.core.namespaces import KG, SOV
 from sovkg.core.tables import plural
 from sovkg.derive.common import in_effect, label
 from sovkg.derive.known import after
+from sovkg.derive.run import acceptance_end
 from sovkg.model import LEVELS, ExposureFinding
 
 if TYPE_CHECKING:
@@ -346,7 +350,8 @@ def _providers(graph: Graph, hosts: Iterable[Node]) -> set[Node]:
     found = set(hosts) | set(graph.objects(None, SOV.offeredBy))
     for certificate in graph.subjects(RDF.type, SOV.Certificate):
         holder = graph.value(certificate, SOV.certificateHolder)
-        if holder is not None and in_effect(graph, certificate):
+        if holder is not None and (in_effect(graph, certificate)
+                                   or graph.value(certificate, SOV.renewalUnknown) == Literal(True)):
             found.add(holder)
     return {p for p in found if isinstance(p, URIRef)}
 
@@ -392,7 +397,13 @@ class _Check:
             return
         if not valid:
             lapses = "; ".join(f'the recorded "{label(g, c)}" {_lapse(g, c, self.day)}' for c, _ in certificates)
-            reasons.append(f"no in-effect HDS certificate recorded ({lapses})")
+            if any(g.value(c, SOV.renewalUnknown) == Literal(True) for c, _ in certificates):
+                warnings.append(
+                    f"HDS renewal not recorded: no HDS certificate of it is recorded as in effect ({lapses}); "
+                    "a renewal may exist but is not recorded"
+                )
+            else:
+                reasons.append(f"no in-effect HDS certificate recorded ({lapses})")
             return
         stating = [c for c, _ in valid if (c, SOV.coversActivity, None) in g]
         silent = [c for c, _ in valid if c not in stating]
@@ -545,19 +556,23 @@ class _Check:
                 bases.setdefault("establishment", []).append(f"through its seat in {places}")
             elif applicability.basis == "service":
                 bases.setdefault("service", []).append(f"because it serves persons in {places}")
+            elif applicability.basis == "group-presence":
+                who = f"of {applicability.via_label}" if applicability.via_label else "of its own"
+                bases.setdefault("group", []).append(f"through the establishment {who} in {places}")
             else:
                 bases.setdefault("control", []).append(applicability.via_label or applicability.via or "")
                 self.named.add(applicability.via or "")
         for law_label in sorted(by_law):
             bases = by_law[law_label]
-            parts = _unique(bases.get("establishment", []) + bases.get("service", []))
+            parts = _unique(bases.get("establishment", []) + bases.get("service", []) + bases.get("group", []))
             if "control" in bases:
                 parts.append("through control by " + _join(sorted(_unique(bases["control"])), "and"))
             reasons.append(f"bound by {law_label} " + " and ".join(parts))
         if not by_law:
             self._influence(reasons, warnings)
         missing = [name for prop, name in SEATS if (self.provider, prop, None) not in g]
-        if missing and (self.provider, RDF.type, SOV.Organisation) in g:
+        registered_in_eu = any((o, SOV.memberOf, EU) in g for o in g.objects(self.provider, SOV.registeredOffice))
+        if missing and not registered_in_eu and (self.provider, RDF.type, SOV.Organisation) in g:
             warnings.append(
                 f"seats not recorded: its {_join(missing, 'and')} {'is' if len(missing) == 1 else 'are'} unknown, so "
                 "binding by establishment outside the EU cannot be ruled out"
@@ -698,6 +713,10 @@ def _lapse(graph: Graph, certificate: Node, day: dt.date) -> str:
     accepted_day = as_date(accepted, start=False, subject=scheme)
     if accepted_day is not None and day > accepted_day:
         return f"is under {_scheme_name(graph, scheme)}, no longer accepted after {accepted}"
+    version_end = acceptance_end(graph, scheme) if scheme is not None else None
+    if version_end is not None and day > version_end:
+        return (f"is under {_scheme_name(graph, scheme)}, so it is certain only until {version_end.isoformat()}, "
+                "when the oldest referential it may follow stopped being accepted")
     return "is not in effect"
 
 

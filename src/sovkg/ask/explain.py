@@ -117,7 +117,11 @@ def explain(kg: Any, name: str, *, lang: str = "en") -> Explanation:
         cited: dict[str, int] = {}
         listed: list[str] = []
         for f in findings:
-            lines.append(m("finding", system=name_of(f.system), law=name_of(f.law), level=level(f.level, lang)))
+            if f.status == "unknown":
+                lines.append(m("finding_unknown", system=name_of(f.system), law=name_of(f.law),
+                               level=level(f.level, lang), gap=f.gap))
+            else:
+                lines.append(m("finding", system=name_of(f.system), law=name_of(f.law), level=level(f.level, lang)))
             for step in f.evidence[1:]:
                 conf = m("confidence", confidence=_confidence(kg, step.confidence, lang)) if step.confidence else ""
                 numbers = []

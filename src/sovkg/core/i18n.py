@@ -114,6 +114,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "level.subcontractor": ("subcontractor", "sous-traitant"),
     "level.technology": ("technology", "technologie"),
     "level.influence": ("influence", "influence"),
+    "level.group-presence": ("group-presence", "présence du groupe"),
+    "level.flow": ("flow", "flux"),
     "level.unknown": ("unknown", "inconnu"),
     # relations on an evidence path (the derivation writes them in English)
     "relation.hosted by": ("hosted by", "hébergé par"),
@@ -215,6 +217,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "explain.findings_none": ("Exposure findings: none.", "Constats d’exposition : aucun."),
     "explain.finding": ("  • {system} is exposed to {law} at level {level}:",
                         "  • {system} est exposé à {law} au niveau {level} :"),
+    "explain.finding_unknown": ("  • {system}: exposure to {law} is unknown (level {level} if confirmed): {gap}:",
+                                "  • {system} : l’exposition à {law} est inconnue (niveau {level} si elle est "
+                                "confirmée) : {gap} :"),
     "explain.rules": ("Rules:", "Règles :"),
     "explain.events": ("Events:", "Événements :"),
     "explain.date_unknown": ("date unknown", "date inconnue"),

@@ -69,6 +69,10 @@ RULES: dict[str, Rule] = {
         Rule(KG["rule/reach-control"], "bound through control",
              "An access law whose reach includes control binds every entity controlled, directly or up "
              "a chain, by an entity it binds by establishment."),
+        Rule(KG["rule/reach-group-presence"], "bound through the presence of the group",
+             "An access law that reaches by group presence binds an entity that operates in its jurisdiction "
+             "without being seated there (sov:operatesIn), and every entity it controls, directly or up a "
+             "chain, that is not seated there either."),
         Rule(KG["rule/exposure"], "exposure of a hosted system",
              "A system is exposed to an access law when an in-effect arrangement's provider is bound "
              "(direct: by establishment or service; control: through a controller), when a subcontractor "
@@ -76,7 +80,11 @@ RULES: dict[str, Rule] = {
              "with a technical path to the data is bound (technology), or when a holder the law binds holds, "
              "directly or indirectly, more than the SecNumCloud 3.2 §19.6.b individual threshold of the provider "
              "without controlling it, or the holders of the law's country together more than the collective "
-             "threshold (influence)."),
+             "threshold (influence), or when the bound party is reached only through the presence of its group "
+             "in the law's jurisdiction (group-presence); a system whose data flows into a system with a finding "
+             "is found at level flow. A finding is exposed when it rests on recorded facts, unknown (naming the "
+             "gap) when a link is not recorded: a bound third party's access to the data, or the owners of a "
+             "party with access to the data."),
     )
 }
 

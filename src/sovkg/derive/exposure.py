@@ -43,6 +43,7 @@ BASIS_RULE: dict[Node, str] = {
     SOV.ReachByEstablishment: "reach-establishment",
     SOV.ReachByService: "reach-service",
     SOV.ReachByControl: "reach-control",
+    SOV.ReachByGroupPresence: "reach-group-presence",
 }
 LEVEL_NODE = {
     "direct": SOV.DirectExposure,
@@ -50,8 +51,12 @@ LEVEL_NODE = {
     "subcontractor": SOV.SubcontractorExposure,
     "technology": SOV.TechnologyExposure,
     "influence": SOV.InfluenceExposure,
+    "group-presence": SOV.GroupPresenceExposure,
+    "flow": SOV.FlowExposure,
 }
 LEVEL_NAME: dict[Node | None, str] = {node: name for name, node in LEVEL_NODE.items()}
+STATUS_NODE = {"exposed": SOV.Exposed, "unknown": SOV.ExposureUnknown}
+STATUS_NAME: dict[Node | None, str] = {node: name for name, node in STATUS_NODE.items()}
 INDIVIDUAL_THRESHOLD = KG["threshold/snc-3.2-19.6-b-individual"]
 """The SecNumCloud 3.2 §19.6.b limit on one non-EU holder's share (its percentage is data, in
 ``data/reference/thresholds.ttl``)."""
@@ -96,6 +101,17 @@ def _bindings(graph: Graph) -> list[_Binding]:
                 for entity in sorted(graph.objects(controller, SOV.controls), key=str):
                     if entity != controller:
                         out.append(_binding(entity, law, SOV.ReachByControl, controller))
+        if SOV.ReachByGroupPresence in reach:
+            present: set[Node] = set()
+            for territory in territories:
+                present |= set(graph.subjects(SOV.operatesIn, territory))
+            present -= established
+            for entity in sorted(present, key=str):
+                out.append(_binding(entity, law, SOV.ReachByGroupPresence, None))
+            for group in sorted(present, key=str):
+                for entity in sorted(graph.objects(group, SOV.controls), key=str):
+                    if entity != group and entity not in established:
+                        out.append(_binding(entity, law, SOV.ReachByGroupPresence, group))
     return out
 
 
@@ -197,37 +213,60 @@ def _bound_paths(
             b.node,
             tuple(sorted(set(graph.objects(seated, SOV.source)) | set(graph.objects(law, SOV.source)), key=str)),
         )
+        kind = "group" if b.basis == SOV.ReachByGroupPresence else "control"
         if b.via is None:
-            out.append(("self", [law_step]))
+            out.append(("group" if kind == "group" else "self", [law_step]))
         else:
             chain = _control_chain(entity, b.via, controllers)
             if chain:
-                out.append(("control", chain + [law_step]))
+                out.append((kind, chain + [law_step]))
     return out
 
 
-def _third_parties(graph: Graph, arrangement: Node) -> Iterator[tuple[Node, str, Node, str]]:
-    """(party, relation, link, level) for the subcontractors and technology suppliers of an arrangement
-    (technology dependencies of its offers included) that have technical access to the data."""
+def _third_parties(graph: Graph, arrangement: Node) -> Iterator[tuple[Node, str, Node, str, bool]]:
+    """(party, relation, link, level, access known) for the subcontractors and technology suppliers of an
+    arrangement (technology dependencies of its offers included) that have technical access to the data
+    (access known) or for which it is not recorded (``sov:technicalAccessToData`` absent); a link that
+    records no access is left out."""
     dependencies = set(graph.objects(arrangement, SOV.technologyDependency))
     for offering in graph.objects(arrangement, SOV.offer):
         dependencies |= set(graph.objects(offering, SOV.technologyDependency))
     links = [
-        (link, SOV.subcontractor, "subcontracts to (with technical access to the data)", "subcontractor")
+        (link, SOV.subcontractor, "subcontracts to", "subcontractor")
         for link in graph.objects(arrangement, SOV.subcontracting)
     ]
     links += [
-        (link, SOV.technologySupplier, "runs on the technology of (with a technical path to the data)", "technology")
+        (link, SOV.technologySupplier, "runs on the technology of", "technology")
         for link in dependencies
     ]
     for link, role, relation, level in sorted(links):
         party = graph.value(link, role)
-        if party is None or graph.value(link, SOV.technicalAccessToData) != Literal(True):
+        access = graph.value(link, SOV.technicalAccessToData)
+        if party is None or (access is not None and access != Literal(True)):
             continue
         dated = (link, SOV.validFrom, None) in graph or (link, SOV.validUntil, None) in graph
         if dated and not in_effect(graph, link):
             continue
-        yield party, relation, link, level
+        if access is None:
+            yield party, f"{relation} (technical access to the data not recorded)", link, level, False
+        elif level == "subcontractor":
+            yield party, f"{relation} (with technical access to the data)", link, level, True
+        else:
+            yield party, f"{relation} (with a technical path to the data)", link, level, True
+
+
+def _owners_recorded(graph: Graph, party: Node) -> bool:
+    """True when an in-effect ownership stake in ``party`` is recorded, or when owners are not asked of it
+    (a public body, a natural person or a family)."""
+    if any((party, RDF.type, cls) in graph for cls in (SOV.PublicBody, SOV.Person, SOV.PersonGroup)):
+        return True
+    return any(
+        in_effect(graph, stake)
+        for stake in graph.subjects(SOV.held, party)
+        if (stake, RDF.type, SOV.OwnershipStake) in graph
+        and (stake, RDF.type, SOV.EffectiveOwnership) not in graph
+        and (stake, RDF.type, SOV.JurisdictionOwnership) not in graph
+    )
 
 
 # ---------------------------------------------------------------------------------------- influence
@@ -461,8 +500,29 @@ class _Influence:
                              if not after(self.graph, s)}, key=str))
 
 
+@dataclass
+class _Candidate:
+    steps: list[_Step]
+    gap: str | None = None
+    """None for an exposure resting on recorded facts; else the missing fact that makes it unknown."""
+
+
+def _rank(steps: list[_Step]) -> tuple[int, list[str]]:
+    return len(steps), [str(s.node) for s in steps]
+
+
 def finding_triples(graph: Graph, as_of: dt.date, found: list[_Binding] | None = None) -> Iterator[Triple]:
-    """One ``sov:ExposureFinding`` per (system, law, level), with its evidence steps (``found``: as above)."""
+    """One ``sov:ExposureFinding`` per (system, law, level), with its status and evidence steps (``found``:
+    as above).
+
+    A finding is ``exposed`` (``sov:Exposed``) when it rests on recorded facts. It is ``unknown``
+    (``sov:ExposureUnknown``, with ``sov:gap`` naming the missing fact) when the system has no exposed
+    finding for that law and a link of one of its chains is not recorded: a third party whose technical
+    access to the data is not recorded while the law binds it, or a party with data access (the provider,
+    a third party with access) whose owners are not recorded, for each law that reaches through control.
+    A system whose data flows (``sov:DataFlow``, in effect) into a system with a finding gets a ``flow``
+    finding with the same status, its path running through the flow.
+    """
     bindings: dict[tuple[Node, Node], list[_Binding]] = defaultdict(list)
     for b in (_bindings(graph) if found is None else found):
         bindings[(b.entity, b.law)].append(b)
@@ -472,13 +532,34 @@ def finding_triples(graph: Graph, as_of: dt.date, found: list[_Binding] | None =
     controllers = _controllers(graph)
     influence = _Influence(graph, bindings, laws_of, controllers)
     best: dict[tuple[Node, Node, str], list[_Step]] = {}
+    unknown: dict[tuple[Node, Node, str], _Candidate] = {}
 
     def offer(system: Node, law: Node, level: str, steps: list[_Step]) -> None:
         key = (system, law, level)
         current = best.get(key)
-        rank = (len(steps), [str(s.node) for s in steps])
-        if current is None or rank < (len(current), [str(s.node) for s in current]):
+        if current is None or _rank(steps) < _rank(current):
             best[key] = steps
+
+    def offer_unknown(system: Node, law: Node, level: str, steps: list[_Step], gap: str) -> None:
+        key = (system, law, level)
+        current = unknown.get(key)
+        if current is None or (_rank(steps), gap) < (_rank(current.steps), current.gap or ""):
+            unknown[key] = _Candidate(steps, gap)
+
+    control_laws = sorted(
+        (law for law in instances(graph, SOV.AccessLaw)
+         if in_effect(graph, law) and (law, SOV.reach, SOV.ReachByControl) in graph),
+        key=str,
+    )
+
+    def owners_gap(system: Node, level: str, steps: list[_Step]) -> None:
+        party = steps[-1].node
+        if (party, RDF.type, SOV.Organisation) not in graph or _owners_recorded(graph, party):
+            return
+        gap = f"the owners of {label(graph, party)}, which has access to the data, are not recorded"
+        for law in control_laws:
+            last = _Step(law, "cannot be ruled out: owners not recorded", None)
+            offer_unknown(system, law, level, [*steps, last], gap)
 
     for arrangement in sorted(instances(graph, SOV.HostingArrangement), key=str):
         if not in_effect(graph, arrangement):
@@ -489,31 +570,54 @@ def finding_triples(graph: Graph, as_of: dt.date, found: list[_Binding] | None =
         head = [_Step(system, None, None), _Step(provider, "hosted by", arrangement)]
         for law in sorted(laws_of.get(provider, ()), key=str):
             for kind, tail in _bound_paths(provider, law, bindings, controllers, graph):
-                offer(system, law, "direct" if kind == "self" else "control", head + tail)
-        for party, relation, link, level in _third_parties(graph, arrangement):
+                level = {"self": "direct", "control": "control", "group": "group-presence"}[kind]
+                offer(system, law, level, head + tail)
+        if graph.value(arrangement, SOV.selfHosted) != Literal(True):
+            owners_gap(system, "control", head)
+        for party, relation, link, level, access in _third_parties(graph, arrangement):
             step = _Step(party, relation, link)
             for law in sorted(laws_of.get(party, ()), key=str):
-                for _, tail in _bound_paths(party, law, bindings, controllers, graph):
-                    offer(system, law, level, [*head, step, *tail])
+                for kind, tail in _bound_paths(party, law, bindings, controllers, graph):
+                    found_level = "group-presence" if kind == "group" else level
+                    if access:
+                        offer(system, law, found_level, [*head, step, *tail])
+                    else:
+                        gap = f"whether {label(graph, party)} can technically reach the data is not recorded"
+                        offer_unknown(system, law, found_level, [*head, step, *tail], gap)
+            if access:
+                owners_gap(system, level, [*head, step])
         influence.add(system, provider, head)
     influence.offer_all(offer)
 
+    results: dict[tuple[Node, Node, str], _Candidate] = {key: _Candidate(steps) for key, steps in best.items()}
+    exposed_pairs = {(system, law) for system, law, _ in best}
+    for key, candidate in unknown.items():
+        if (key[0], key[1]) not in exposed_pairs:
+            results[key] = candidate
+    results.update(_flow_findings(graph, results))
+
     rule = rule_iri("exposure")
     day = Literal(as_of.isoformat(), datatype=XSD.date)
-    for (system, law, level), steps in sorted(best.items(), key=lambda kv: [str(x) for x in kv[0]]):
+    for (system, law, level), candidate in sorted(results.items(), key=lambda kv: [str(x) for x in kv[0]]):
+        steps = candidate.steps
         finding = URIRef(str(derived_iri("finding", system, law)) + f"/{level}")
         bound = steps[-2].node
+        status = "exposed" if candidate.gap is None else "unknown"
         yield finding, RDF.type, SOV.ExposureFinding
         yield finding, SOV.exposedSystem, system
         yield finding, SOV.applicableLaw, law
         yield finding, SOV.level, LEVEL_NODE[level]
+        yield finding, SOV.status, STATUS_NODE[status]
         yield finding, SOV.boundEntity, bound
         yield finding, SOV.asOf, day
         yield finding, SOV.derivedBy, rule
+        if candidate.gap is not None:
+            yield finding, SOV.gap, Literal(candidate.gap, lang="en")
+        what = "exposed to" if candidate.gap is None else "exposure unknown to"
         yield (
             finding,
             RDFS.label,
-            Literal(f"{label(graph, system)} exposed to {label(graph, law)} ({level})", lang="en"),
+            Literal(f"{label(graph, system)} {what} {label(graph, law)} ({level})", lang="en"),
         )
         for position, step in enumerate(steps):
             node = URIRef(f"{finding}/step/{position}")
@@ -531,6 +635,61 @@ def finding_triples(graph: Graph, as_of: dt.date, found: list[_Binding] | None =
             for source in step.extra_sources:
                 if not after(graph, source):
                     yield node, SOV.source, source
+
+
+def _flow_findings(
+    graph: Graph, found: dict[tuple[Node, Node, str], _Candidate]
+) -> dict[tuple[Node, Node, str], _Candidate]:
+    """The ``flow`` findings: a system whose data an in-effect ``sov:DataFlow`` copies or feeds into a
+    system with a finding (of any level, a flow one included) is found at level ``flow`` for the same law,
+    with the path system → target system → … and the status of the finding it rests on (an exposed one
+    preferred, then the shortest path). Systems are followed until nothing changes, so chains of flows
+    count and cycles stop."""
+    flows: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)  # source system -> [(target, flow)]
+    for flow in sorted(instances(graph, SOV.DataFlow), key=str):
+        if not in_effect(graph, flow):
+            continue
+        origin, target = graph.value(flow, SOV.flowFrom), graph.value(flow, SOV.flowTo)
+        if origin is not None and target is not None and origin != target:
+            flows[origin].append((target, flow))
+    if not flows:
+        return {}
+    current = dict(found)
+    out: dict[tuple[Node, Node, str], _Candidate] = {}
+    changed = True
+    while changed:
+        changed = False
+        by_system: dict[tuple[Node, Node], list[_Candidate]] = defaultdict(list)
+        for (system, law, _), candidate in current.items():
+            by_system[(system, law)].append(candidate)
+        for origin in sorted(flows, key=str):
+            for target, flow in flows[origin]:
+                for (system, law), candidates in sorted(by_system.items(), key=lambda kv: [str(x) for x in kv[0]]):
+                    if system != target:
+                        continue
+                    usable = [c for c in candidates if all(step.node != origin for step in c.steps)]
+                    if not usable:
+                        continue  # every path would loop back through the origin
+                    base = min(usable, key=lambda c: (c.gap is not None, _rank(c.steps)))
+                    steps = [
+                        _Step(origin, None, None),
+                        _Step(flow, "its data flows through", flow),
+                        _Step(target, "into", flow),
+                        *base.steps[1:],
+                    ]
+                    candidate = _Candidate(steps, base.gap)
+                    key = (origin, law, "flow")
+                    if key in found:
+                        continue
+                    old = out.get(key)
+                    better = old is None or (candidate.gap is not None, _rank(steps)) < (
+                        old.gap is not None, _rank(old.steps))
+                    if better:
+                        out[key] = candidate
+                        current[key] = candidate
+                        changed = True
+    exposed = {(system, law) for (system, law, _), c in found.items() if c.gap is None}
+    return {key: c for key, c in out.items() if c.gap is None or (key[0], key[1]) not in exposed}
 
 
 # ------------------------------------------------------------------------------------------ reading
@@ -578,6 +737,7 @@ def read_findings(graph: Graph) -> tuple[ExposureFinding, ...]:
                 )
             )
         path = tuple(PathNode(e.iri, e.label) for e in evidence[:-1])
+        gap = graph.value(finding, SOV.gap)
         findings.append(
             ExposureFinding(
                 iri=str(finding),
@@ -590,6 +750,8 @@ def read_findings(graph: Graph) -> tuple[ExposureFinding, ...]:
                 bound_entity_label=label(graph, bound),
                 path=path,
                 evidence=tuple(evidence),
+                status=STATUS_NAME.get(graph.value(finding, SOV.status), "exposed"),
+                gap=None if gap is None else str(gap),
             )
         )
     from sovkg.model import LEVELS

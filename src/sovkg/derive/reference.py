@@ -7,7 +7,11 @@ It derives the same exposure findings as :mod:`sovkg.derive.run` by an independe
 2. a full ``owlrl`` OWL 2 RL closure of ontology + data + step 1, then effective ownership
    (:func:`sovkg.derive.ownership.ownership_triples`, a domain rule: integrated shares are not SPARQL);
 3. applicability and exposure levels as SPARQL queries over the closed graph, the ``influence``
-   level reading the SecNumCloud 3.2 §19.6.b thresholds from the data.
+   level reading the SecNumCloud 3.2 §19.6.b thresholds from the data, the ``flow`` level following
+   in-effect data flows (any number of them) into a system exposed by its hosting.
+
+It derives the *exposed* findings only: the ``unknown`` ones (a link of the chain not recorded) are
+sovkg's own judgement, compared by the tests in their own right.
 
 Tests compare its findings with sovkg's own pipeline on the same input, and ``bench/`` uses it as
 the baseline. It is slow by construction (``owlrl`` materialises every OWL RL entailment).
@@ -28,6 +32,8 @@ _PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 _BOUND_EST = URIRef("urn:sovkg:reference:boundByEstablishment")
 _BOUND_SERVICE = URIRef("urn:sovkg:reference:boundByService")
 _BOUND_CONTROL = URIRef("urn:sovkg:reference:boundByControl")
+_BOUND_GROUP = URIRef("urn:sovkg:reference:boundByGroupPresence")
+_FLOWS_INTO = URIRef("urn:sovkg:reference:flowsInto")
 _INDIVIDUAL_THRESHOLD = "https://w3id.org/sovkg/id/threshold/snc-3.2-19.6-b-individual"
 _COLLECTIVE_THRESHOLD = "https://w3id.org/sovkg/id/threshold/snc-3.2-19.6-b-collective"
 
@@ -48,15 +54,22 @@ def _padded(var: str, start: bool) -> str:
 VALIDITY = f"""
 CONSTRUCT {{ ?n sov:inEffect true }} WHERE {{
   VALUES ?cls {{ sov:OwnershipStake sov:HostingArrangement sov:Certificate sov:Membership
-                sov:AdequacyDecision sov:Law sov:Subcontracting sov:TechnologyDependency }}
+                sov:AdequacyDecision sov:Law sov:Subcontracting sov:TechnologyDependency sov:DataFlow }}
   ?n a ?type . ?type rdfs:subClassOf* ?cls .
   FILTER NOT EXISTS {{ ?n sov:planned true }}
   OPTIONAL {{ ?n sov:validFrom ?from }}
   OPTIONAL {{ ?n sov:validUntil ?until }}
-  OPTIONAL {{ ?n sov:scheme ?scheme . ?scheme sov:acceptedUntil ?accepted }}
   FILTER (!BOUND(?from) || {_padded("?from", True)} <= ?day)
   FILTER (!BOUND(?until) || {_padded("?until", False)} >= ?day)
-  FILTER (!BOUND(?accepted) || {_padded("?accepted", False)} >= ?day)
+  # the scheme's acceptance, or for a scheme recorded without its version, that of each of its versions
+  FILTER NOT EXISTS {{
+    ?n sov:scheme ?scheme .
+    {{ ?scheme sov:acceptedUntil ?accepted }}
+    UNION
+    {{ ?version dcterms:isVersionOf ?scheme ; sov:acceptedUntil ?accepted .
+       FILTER NOT EXISTS {{ ?scheme sov:acceptedUntil ?own }} }}
+    FILTER ({_padded("?accepted", False)} < ?day)
+  }}
 }}"""
 
 MEMBERSHIP = f"""
@@ -104,7 +117,8 @@ def _in_territory(entity: str, prop: str, law: str) -> str:
 
 
 BINDINGS = f"""
-CONSTRUCT {{ ?e <{_BOUND_EST}> ?law . ?e <{_BOUND_SERVICE}> ?law2 . ?x <{_BOUND_CONTROL}> ?law3 }} WHERE {{
+CONSTRUCT {{ ?e <{_BOUND_EST}> ?law . ?e <{_BOUND_SERVICE}> ?law2 . ?x <{_BOUND_CONTROL}> ?law3 .
+            ?g <{_BOUND_GROUP}> ?law4 }} WHERE {{
   {{
     ?law a sov:AccessLaw ; sov:inEffect true ; sov:reach sov:ReachByEstablishment .
     {_in_territory("?e", "sov:establishedIn", "?law")}
@@ -115,7 +129,19 @@ CONSTRUCT {{ ?e <{_BOUND_EST}> ?law . ?e <{_BOUND_SERVICE}> ?law2 . ?x <{_BOUND_
     ?law3 a sov:AccessLaw ; sov:inEffect true ; sov:reach sov:ReachByEstablishment , sov:ReachByControl .
     ?ctl sov:controls ?x . FILTER (?x != ?ctl)
     {_in_territory("?ctl", "sov:establishedIn", "?law3")}
+  }} UNION {{
+    # group presence: an entity operating in the jurisdiction without a seat there, and what it controls
+    ?law4 a sov:AccessLaw ; sov:inEffect true ; sov:reach sov:ReachByGroupPresence .
+    {_in_territory("?present", "sov:operatesIn", "?law4")}
+    FILTER NOT EXISTS {{ {_in_territory("?present", "sov:establishedIn", "?law4")} }}
+    ?present sov:controls* ?g .
+    FILTER NOT EXISTS {{ {_in_territory("?g", "sov:establishedIn", "?law4")} }}
   }}
+}}"""
+
+FLOWS = f"""
+CONSTRUCT {{ ?from <{_FLOWS_INTO}> ?to }} WHERE {{
+  ?flow a sov:DataFlow ; sov:inEffect true ; sov:flowFrom ?from ; sov:flowTo ?to . FILTER (?from != ?to)
 }}"""
 
 _BOUND_ANY = " UNION ".join(f"{{ ?who <{p}> ?law }}" for p in (_BOUND_EST, _BOUND_SERVICE, _BOUND_CONTROL))
@@ -142,6 +168,18 @@ SELECT DISTINCT ?system ?law ?level WHERE {{
             || (NOT EXISTS {{ ?dep sov:validFrom ?f }} && NOT EXISTS {{ ?dep sov:validUntil ?u }}))
     {_BOUND_ANY}
     BIND ("technology" AS ?level)
+  }} UNION {{
+    # group presence: the provider, or a third party with access to the data, is bound through its group
+    {{ ?a sov:provider ?who }}
+    UNION {{ ?a sov:subcontracting ?link . ?link sov:technicalAccessToData true ; sov:subcontractor ?who .
+             FILTER (EXISTS {{ ?link sov:inEffect true }}
+                     || (NOT EXISTS {{ ?link sov:validFrom ?f }} && NOT EXISTS {{ ?link sov:validUntil ?u }})) }}
+    UNION {{ {{ ?a sov:technologyDependency ?dep }} UNION {{ ?a sov:offer ?o . ?o sov:technologyDependency ?dep }}
+             ?dep sov:technicalAccessToData true ; sov:technologySupplier ?who .
+             FILTER (EXISTS {{ ?dep sov:inEffect true }}
+                     || (NOT EXISTS {{ ?dep sov:validFrom ?f }} && NOT EXISTS {{ ?dep sov:validUntil ?u }})) }}
+    ?who <{_BOUND_GROUP}> ?law .
+    BIND ("group-presence" AS ?level)
   }} UNION {{
     # influence, one holder: bound by the law, not controlling the provider, above the individual threshold
     <{_INDIVIDUAL_THRESHOLD}> sov:thresholdPercent ?limit .
@@ -178,16 +216,34 @@ CONSTRUCT {{ ?e sov:subjectTo ?law }} WHERE {{
   {{ ?e <{_BOUND_EST}> ?law }} UNION {{ ?e <{_BOUND_SERVICE}> ?law }} UNION {{ ?e <{_BOUND_CONTROL}> ?law }}
 }}"""
 
+_TARGET_EXPOSURE = (
+    EXPOSURE.replace("?system ?law ?level", "?target ?law ?targetLevel")
+    .replace("?system", "?target")
+    .replace("?level", "?targetLevel")
+)
+
+EXPOSURE_WITH_FLOWS = f"""
+SELECT DISTINCT ?system ?law ?level WHERE {{
+  {{ {EXPOSURE} }}
+  UNION
+  {{
+    # flow: the system's data flows, directly or through other systems, into a system exposed by its hosting
+    {{ {_TARGET_EXPOSURE} }}
+    ?system <{_FLOWS_INTO}>+ ?target . FILTER (?system != ?target)
+    BIND ("flow" AS ?level)
+  }}
+}}"""
+
 FINDINGS = f"""
 CONSTRUCT {{
   ?finding a sov:ExposureFinding ; sov:exposedSystem ?system ; sov:applicableLaw ?law ; sov:level ?levelNode .
 }} WHERE {{
-  {{ {EXPOSURE} }}
+  {{ {EXPOSURE_WITH_FLOWS} }}
   BIND (IRI(CONCAT("urn:sovkg:reference:finding:", MD5(CONCAT(STR(?system), " ", STR(?law), " ", ?level)))) AS ?finding)
   VALUES (?level ?levelNode) {{
     ("direct" sov:DirectExposure) ("control" sov:ControlExposure)
     ("subcontractor" sov:SubcontractorExposure) ("technology" sov:TechnologyExposure)
-    ("influence" sov:InfluenceExposure)
+    ("influence" sov:InfluenceExposure) ("group-presence" sov:GroupPresenceExposure) ("flow" sov:FlowExposure)
   }}
 }}"""
 
@@ -198,7 +254,7 @@ def closed_graph(dataset: Dataset, *, as_of: dt.date) -> Graph:
 
     graph = merged_graph(g for g in dataset.graphs() if g.identifier != INFERRED_GRAPH)
     day = {"day": Literal(as_of.isoformat())}
-    for query in (VALIDITY, MEMBERSHIP, ADEQUACY, CONTROL):
+    for query in (VALIDITY, MEMBERSHIP, ADEQUACY, CONTROL, FLOWS):
         for triple in graph.query(_PROLOGUE + query, initBindings=day):
             graph.add(triple)  # type: ignore[arg-type]
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
@@ -214,7 +270,7 @@ def closed_graph(dataset: Dataset, *, as_of: dt.date) -> Graph:
 def reference_findings(dataset: Dataset, *, as_of: dt.date) -> set[tuple[str, str, str]]:
     """(system, law, level) for every exposure the reference pipeline derives."""
     graph = closed_graph(dataset, as_of=as_of)
-    return {(str(r[0]), str(r[1]), str(r[2])) for r in graph.query(_PROLOGUE + EXPOSURE)}  # type: ignore[index]
+    return {(str(r[0]), str(r[1]), str(r[2])) for r in graph.query(_PROLOGUE + EXPOSURE_WITH_FLOWS)}  # type: ignore[index]
 
 
 def _raise_on_inconsistency(graph: Graph) -> None:

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal
-from rdflib.namespace import PROV
+from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
 from sovkg.core.dates import as_date, holds_on
@@ -62,6 +62,7 @@ TIMED_CLASSES = (
     SOV.TechnologyDependency,
     SOV.LegalRequirement,
     SOV.InformationSystem,
+    SOV.DataFlow,
 )
 """Classes whose instances get ``sov:inEffect`` when they hold on the derivation date."""
 
@@ -108,6 +109,7 @@ def derive(dataset: Dataset, *, as_of: dt.date) -> Derivation:
     absorb(owl_rl_entailments(work))
     absorb(known.known_triples(work, as_of))
     absorb(validity_triples(work, as_of))
+    absorb(renewal_triples(work, as_of))
     absorb(membership_triples(work, as_of))
     absorb(adequacy_triples(work))
     absorb(control_triples(work))
@@ -137,7 +139,7 @@ def is_in_effect(graph: Graph, node: Node, day: dt.date) -> bool:
         valid_from=graph.value(node, SOV.validFrom),
         valid_until=graph.value(node, SOV.validUntil),
         scheme=scheme,
-        accepted_until=graph.value(scheme, SOV.acceptedUntil) if scheme is not None else None,
+        accepted_until=acceptance_end(graph, scheme) if scheme is not None else None,
         scheme_from=graph.value(scheme, SOV.validFrom) if scheme is not None else None,
         system=system,
         system_from=graph.value(system, SOV.validFrom) if system is not None else None,
@@ -146,13 +148,15 @@ def is_in_effect(graph: Graph, node: Node, day: dt.date) -> bool:
 
 
 def fact_holds(day: dt.date, node: Node, *, planned: bool, valid_from: Node | None, valid_until: Node | None,
-               scheme: Node | None = None, accepted_until: Node | None = None, scheme_from: Node | None = None,
+               scheme: Node | None = None, accepted_until: Node | dt.date | None = None,
+               scheme_from: Node | None = None,
                system: Node | None = None, system_from: Node | None = None, after: bool = False) -> bool:
     """Rule ``kg:rule/validity`` on the values read for one fact (the store engine reads them in one query).
 
     A plan, or a fact not known yet on the date (``after``: see :mod:`sovkg.derive.known`), is not in
     effect; nor is a certificate under a referential that did not exist yet (``scheme_from``), nor the
-    hosting of a system that did not exist yet (``system_from``).
+    hosting of a system that did not exist yet (``system_from``). ``accepted_until`` is the scheme's
+    ``sov:acceptedUntil`` or the day :func:`acceptance_end` gives.
 
     >>> fact_holds(dt.date(2020, 6, 1), KG["x"], planned=False, valid_from=Literal("2019", datatype=XSD.gYear),
     ...            valid_until=None)
@@ -165,7 +169,8 @@ def fact_holds(day: dt.date, node: Node, *, planned: bool, valid_from: Node | No
     if not holds_on(day, start, end):
         return False
     if scheme is not None:
-        accepted = as_date(accepted_until, start=False, subject=scheme)
+        accepted = (accepted_until if isinstance(accepted_until, dt.date)
+                    else as_date(accepted_until, start=False, subject=scheme))
         if accepted is not None and day > accepted:
             return False
         issued = as_date(scheme_from, start=True, subject=scheme)
@@ -176,6 +181,64 @@ def fact_holds(day: dt.date, node: Node, *, planned: bool, valid_from: Node | No
         if opened is not None and day < opened:
             return False  # a system that did not exist yet is not hosted
     return True
+
+
+def acceptance_end(graph: Graph, scheme: Node) -> dt.date | None:
+    """The last day a scheme's certificates are accepted: its own ``sov:acceptedUntil``, else, for a
+    scheme recorded without its version (``kg:scheme/HDS``), the earliest ``sov:acceptedUntil`` of its
+    versions (``dcterms:isVersionOf``): a certificate whose referential is not stated may be under the
+    oldest one, so it is certain only as long as that one is accepted (the same rule as a versioned one).
+    """
+    own = as_date(graph.value(scheme, SOV.acceptedUntil), start=False, subject=scheme)
+    if own is not None:
+        return own
+    ends = [
+        as_date(graph.value(version, SOV.acceptedUntil), start=False, subject=version)
+        for version in graph.subjects(DCTERMS.isVersionOf, scheme)
+    ]
+    known = [end for end in ends if end is not None]
+    return min(known) if known else None
+
+
+def renewal_triples(graph: Graph, day: dt.date) -> Iterator[Triple]:
+    """``sov:renewalUnknown true`` on a certificate that has ended on ``day`` — by its own
+    ``sov:validUntil`` or because its scheme is no longer accepted — when no certificate of the same
+    scheme family (the scheme, its versions, the scheme it is a version of) held by the same holder or
+    covering one of the same offers is in effect: a renewal may exist unrecorded, so the holder's
+    certification is *unknown*, not absent (rule ``kg:rule/validity``)."""
+    certificates = instances(graph, SOV.Certificate)
+    for certificate in sorted(certificates, key=str):
+        if in_effect(graph, certificate) or graph.value(certificate, SOV.planned) == Literal(True):
+            continue
+        start = as_date(graph.value(certificate, SOV.validFrom), start=True, subject=certificate)
+        if start is not None and day < start:
+            continue
+        scheme = graph.value(certificate, SOV.scheme)
+        family = _scheme_family(graph, scheme)
+        holders = set(graph.objects(certificate, SOV.certificateHolder))
+        offers = set(graph.objects(certificate, SOV.coversOffer))
+        renewed = any(
+            in_effect(graph, other)
+            and graph.value(other, SOV.scheme) in family
+            and (
+                bool(holders & set(graph.objects(other, SOV.certificateHolder)))
+                or bool(offers & set(graph.objects(other, SOV.coversOffer)))
+            )
+            for other in certificates
+            if other != certificate
+        )
+        if not renewed:
+            yield certificate, SOV.renewalUnknown, Literal(True)
+
+
+def _scheme_family(graph: Graph, scheme: Node | None) -> set[Node]:
+    if scheme is None:
+        return set()
+    roots = {scheme} | set(graph.objects(scheme, DCTERMS.isVersionOf))
+    family = set(roots)
+    for root in roots:
+        family |= set(graph.subjects(DCTERMS.isVersionOf, root))
+    return family
 
 
 def validity_triples(graph: Graph, day: dt.date) -> Iterator[Triple]:

@@ -49,11 +49,18 @@ import pyoxigraph as ox
 from rdflib import RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from sovkg.core.dates import as_date
 from sovkg.core.namespaces import INFERRED_GRAPH, KG, SOV
 from sovkg.core.namespaces import PREFIXES as _PREFIX_MAP
 from sovkg.derive import exposure, known, ownership
 from sovkg.derive.common import Triple, label, rule_iri
-from sovkg.derive.run import TIMED_CLASSES, fact_holds, inferred_description_triples, rule_description_triples
+from sovkg.derive.run import (
+    TIMED_CLASSES,
+    fact_holds,
+    inferred_description_triples,
+    renewal_triples,
+    rule_description_triples,
+)
 from sovkg.store.engine import LocalStore
 from sovkg.store.oxigraph import from_oxigraph_term, to_oxigraph_term
 
@@ -108,6 +115,10 @@ VALIDITY = f"""SELECT ?n ?planned ?from ?until ?scheme ?accepted ?issued ?system
     OPTIONAL {{ ?n sov:hostedSystem ?system OPTIONAL {{ ?system sov:validFrom ?opened }} }} }}"""
 """Every timed fact with the values the date rule reads."""
 
+VERSION_ACCEPTANCE = """SELECT ?scheme ?version ?accepted WHERE {
+    ?version dcterms:isVersionOf ?scheme ; sov:acceptedUntil ?accepted }"""
+"""The versions' acceptance ends, for a scheme recorded without its version (``run.acceptance_end``)."""
+
 MEMBERSHIP = """CONSTRUCT { ?country sov:memberOf ?union } WHERE {
     ?m a sov:Membership ; sov:inEffect true ; sov:member ?country ; sov:union ?union .
     FILTER NOT EXISTS { ?country sov:memberOf ?union } }"""
@@ -149,6 +160,19 @@ APPLICABILITY = """SELECT DISTINCT ?entity ?law ?basis ?via WHERE {
     } UNION {
         ?law sov:reach sov:ReachByControl , sov:ReachByEstablishment . ?via sov:establishedIn ?territory ;
             sov:controls ?entity . FILTER (?entity != ?via) BIND (sov:ReachByControl AS ?basis)
+    } UNION {
+        ?law sov:reach sov:ReachByGroupPresence . ?entity sov:operatesIn ?territory .
+        FILTER NOT EXISTS { ?law sov:reach sov:ReachByEstablishment . ?entity sov:establishedIn ?home .
+            { ?law sov:enactedBy ?home } UNION { ?law sov:enactedBy ?u . ?u a sov:Union . ?home sov:memberOf ?u } }
+        BIND (sov:ReachByGroupPresence AS ?basis)
+    } UNION {
+        ?law sov:reach sov:ReachByGroupPresence . ?via sov:operatesIn ?territory ; sov:controls ?entity .
+        FILTER (?entity != ?via)
+        FILTER NOT EXISTS { ?law sov:reach sov:ReachByEstablishment . ?via sov:establishedIn ?home .
+            { ?law sov:enactedBy ?home } UNION { ?law sov:enactedBy ?u . ?u a sov:Union . ?home sov:memberOf ?u } }
+        FILTER NOT EXISTS { ?law sov:reach sov:ReachByEstablishment . ?entity sov:establishedIn ?home2 .
+            { ?law sov:enactedBy ?home2 } UNION { ?law sov:enactedBy ?u2 . ?u2 a sov:Union . ?home2 sov:memberOf ?u2 } }
+        BIND (sov:ReachByGroupPresence AS ?basis)
     } }"""
 """Which in-effect access law binds which entity, on which basis (rules ``kg:rule/reach-*``)."""
 
@@ -163,6 +187,7 @@ def derive_store(store: LocalStore, *, as_of: dt.date) -> int:
     _owl_rl(store)
     _absorb(store, None, known.known_triples(_whole_graph(store), as_of))
     _validity(store, as_of)
+    _absorb(store, None, renewal_triples(_whole_graph(store), as_of))
     _construct(store, MEMBERSHIP)
     if _eea_exists(store, as_of):
         _construct(store, EEA_MEMBERSHIP)
@@ -246,10 +271,20 @@ def _validity(store: LocalStore, day: dt.date) -> None:
         node = from_oxigraph_term(found["n"])
         if node not in rows:  # several values: one is read, as rdflib's Graph.value does
             rows[node] = {k: from_oxigraph_term(v) for k, v in found.items()}
+    ends: dict[Node, list[dt.date]] = {}  # a scheme recorded without its version: see run.acceptance_end
+    for found in store.select(PREFIXES + VERSION_ACCEPTANCE):
+        version = from_oxigraph_term(found["version"])
+        end = as_date(from_oxigraph_term(found["accepted"]), start=False, subject=version)
+        if end is not None:
+            ends.setdefault(from_oxigraph_term(found["scheme"]), []).append(end)
     marks = []
     for node, row in rows.items():
+        scheme = row.get("scheme")
+        accepted: Node | dt.date | None = row.get("accepted")
+        if accepted is None and scheme is not None and scheme in ends:
+            accepted = min(ends[scheme])
         if fact_holds(day, node, planned=row.get("planned") == Literal(True), valid_from=row.get("from"),
-                      valid_until=row.get("until"), scheme=row.get("scheme"), accepted_until=row.get("accepted"),
+                      valid_until=row.get("until"), scheme=scheme, accepted_until=accepted,
                       scheme_from=row.get("issued"), system=row.get("system"), system_from=row.get("opened"),
                       after=row.get("after") == Literal(True)):
             marks.append((node, SOV.inEffect, Literal(True)))

@@ -44,6 +44,7 @@ def build_report(kg: Any, *, case_included: bool, user_inputs: list[str]) -> Rep
     """
     from rdflib import RDF, SKOS, Literal
 
+    from sovkg.check.kinds import annotate, compliance_findings, hosted_systems, shown
     from sovkg.check.shapes import validate
     from sovkg.core.namespaces import INFERRED_GRAPH, SOV
 
@@ -64,11 +65,12 @@ def build_report(kg: Any, *, case_included: bool, user_inputs: list[str]) -> Rep
         if (system, SOV.afterAsOf, Literal(True)) in union:
             continue  # the system did not exist yet on the date asked
         strongest: dict[str, str] = {}
-        for f in findings:
+        for f in findings:  # an exposed finding before an unknown one, then the strongest level
             if f.system == str(system):
                 current = strongest.get(f.law)
-                if current is None or LEVELS.index(f.level) < LEVELS.index(current):
-                    strongest[f.law] = f.level
+                cell = f.level if f.status == "exposed" else "unknown"
+                if current is None or _cell_rank(cell, f.level) < _cell_rank(current, None):
+                    strongest[f.law] = cell
         illustrative = union.value(system, SOV.illustrative)
         systems.append({
             "iri": str(system),
@@ -78,10 +80,10 @@ def build_report(kg: Any, *, case_included: bool, user_inputs: list[str]) -> Rep
         })
     asserted = sum(len(g) for g in kg.dataset.graphs() if g.identifier != INFERRED_GRAPH)
     validation_json = validation.to_json()
-    results = validation_json["results"]
-    for result in results:
-        requirement = result.get("requirement")
-        result["requirement_label"] = kg.label(_uri(requirement)) if requirement else None
+    results = annotate(kg, validation_json["results"])
+    reference_notes = case_included or not user_inputs
+    grouped = compliance_findings(results, hosted_systems(union, kg.label))
+    notes = shown(results, kind="data-quality", reference_notes=reference_notes)
     counts = {
         "asserted_triples": asserted,
         "derived_triples": len(kg.inferred),
@@ -92,9 +94,14 @@ def build_report(kg: Any, *, case_included: bool, user_inputs: list[str]) -> Rep
         "systems": len(systems),
         "access_laws": len(set(union.subjects(RDF.type, SOV.AccessLaw))),
         "findings": len(findings),
-        "exposed_systems": len({f.system for f in findings}),
+        "exposed_systems": len({f.system for f in findings if f.status == "exposed"}),
+        "unknown_systems": len({f.system for f in findings if f.status == "unknown"}
+                               - {f.system for f in findings if f.status == "exposed"}),
         "violations": sum(1 for r in results if r["severity"] == "Violation"),
         "warnings": sum(1 for r in results if r["severity"] == "Warning"),
+        "compliance_findings": len(grouped),
+        "data_quality_notes": len(notes),
+        "reference_notes_hidden": sum(1 for r in results if r["kind"] == "data-quality") - len(notes),
     }
     return Report({
         "report_version": REPORT_VERSION,
@@ -105,8 +112,16 @@ def build_report(kg: Any, *, case_included: bool, user_inputs: list[str]) -> Rep
         "laws_without_findings": quiet_laws,
         "systems": systems,
         "findings": [f.to_json() for f in findings],
+        "compliance_findings": [f.to_json() for f in grouped],
         "validation": validation_json,
     })
+
+
+def _cell_rank(cell: str, level: str | None) -> tuple[int, int]:
+    """Order of matrix cells: exposed levels strongest first, then "unknown"."""
+    if cell == "unknown":
+        return (1, 0)
+    return (0, LEVELS.index(cell) if cell in LEVELS else len(LEVELS))
 
 
 def _uri(iri: str) -> Any:
@@ -151,9 +166,11 @@ def render_report(data: Mapping[str, Any], *, width: int = 100) -> str:
     if not data["findings"]:
         out.write("Exposure to foreign access laws: no system is exposed.\n")
     else:
+        unknown = f", {c['unknown_systems']} unknown" if c.get("unknown_systems") else ""
         out.write(
-            f"Exposure to foreign access laws — {c['exposed_systems']} of {plural(c['systems'], 'system')} exposed "
-            "(strongest level per system and law):\n\n"
+            f"Exposure to foreign access laws — {c['exposed_systems']} of {plural(c['systems'], 'system')} "
+            f"exposed{unknown} "
+            "(strongest level per system and law; \"unknown\": a link of the chain is not recorded):\n\n"
         )
         out.write(_matrix(data["systems"], laws))
         out.write("\nLaws: " + "; ".join(f"[{i + 1}] {law['label']}" for i, law in enumerate(laws)) + "\n")
@@ -162,30 +179,49 @@ def render_report(data: Mapping[str, Any], *, width: int = 100) -> str:
         out.write("\nPaths (system → … → entity the law binds; sources per step with `sovkg explain`):\n")
         for f in data["findings"]:
             chain = " → ".join(p["label"] for p in f["path"])
-            out.write(f"  • {f['system_label']} — {f['law_label']} ({f['level']}): {chain}\n")
+            if f.get("status", "exposed") == "unknown":
+                out.write(f"  • {f['system_label']} — {f['law_label']} (unknown, {f['level']}): {chain}\n"
+                          f"      cannot be confirmed or ruled out: {f['gap']}\n")
+            else:
+                out.write(f"  • {f['system_label']} — {f['law_label']} ({f['level']}): {chain}\n")
     out.write("\n")
+    out.write(_render_rules(data))
+    return out.getvalue().rstrip("\n")
+
+
+def _render_rules(data: Mapping[str, Any]) -> str:
+    """Compliance findings (one per system, rule and cause), then a one-line count of data-quality notes."""
+    out = io.StringIO()
     results = data["validation"]["results"]
-    violations = [r for r in results if r["severity"] == "Violation"]
-    warnings = [r for r in results if r["severity"] == "Warning"]
+    grouped = data.get("compliance_findings")
+    if grouped is None:  # a report without the grouping (older cache): one finding per result
+        grouped = [{**r, "messages": [r["message"]]} for r in results if r.get("kind", "compliance") == "compliance"]
     if not results:
         out.write("Rules: no violation, no warning.\n")
-    else:
-        out.write(f"Rules: {plural(len(violations), 'violation')}, {plural(len(warnings), 'warning')} "
-                  "(a violation rests on recorded facts; a warning says compliance cannot be confirmed).\n")
-        if violations:
-            out.write("\nViolations:\n")
-        for r in violations:
-            requirement = r.get("requirement_label") or _tail(r.get("requirement"))
-            out.write(f"  • {r['focus_label']} — {requirement}:\n      {r['message']}\n")
-        if warnings:
-            out.write("\nWarnings by requirement (each one with `sovkg validate`):\n")
-            counts: dict[str, int] = {}
-            for r in warnings:
-                requirement = r.get("requirement_label") or _tail(r.get("requirement")) or "(no requirement)"
-                counts[requirement] = counts.get(requirement, 0) + 1
-            for requirement, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-                out.write(f"  {count:4} × {requirement}\n")
-    return out.getvalue().rstrip("\n")
+        return out.getvalue()
+    violations = [f for f in grouped if f["severity"] == "Violation"]
+    warnings = [f for f in grouped if f["severity"] == "Warning"]
+    out.write(f"Compliance findings: {plural(len(violations), 'violation')}, {plural(len(warnings), 'warning')}, "
+              "one per system, rule "
+              "and cause (a violation rests on recorded facts; a warning says compliance cannot be confirmed and "
+              "names the missing fact).\n")
+    for title, items in (("Violations", violations), ("Warnings", warnings)):
+        if items:
+            out.write(f"\n{title}:\n")
+        for f in items:
+            requirement = f.get("requirement_label") or _tail(f.get("requirement"))
+            out.write(f"  • {f['focus_label']} — {requirement}:\n")
+            for message in f["messages"]:
+                out.write(f"      {message}\n")
+    c = data["counts"]
+    notes = c.get("data_quality_notes", sum(1 for r in results if r.get("kind") == "data-quality"))
+    hidden = c.get("reference_notes_hidden", 0)
+    out.write(f"\nData-quality notes (sovkg data integrity: sources, seats, dates): {notes}; list them with "
+              "`sovkg validate --kind data-quality`")
+    if hidden:
+        out.write(f" ({hidden} more about the bundled reference data: add --reference-notes)")
+    out.write(".\n")
+    return out.getvalue()
 
 
 def _matrix(systems: list[Mapping[str, Any]], laws: list[Mapping[str, Any]]) -> str:
@@ -212,9 +248,10 @@ def findings_csv(findings: list[Mapping[str, Any]]) -> str:
         sources = sorted({s["iri"] for step in f["evidence"] for s in step["sources"]})
         rows.append([f["system"], f["system_label"], f["law"], f["law_label"], f["level"],
                      f["bound_entity"], f["bound_entity_label"],
-                     " > ".join(p["label"] for p in f["path"]), " ".join(sources)])
+                     " > ".join(p["label"] for p in f["path"]), " ".join(sources),
+                     f.get("status", "exposed"), f.get("gap") or ""])
     return csv_text(["system", "system_label", "law", "law_label", "level", "bound_entity",
-                     "bound_entity_label", "path", "sources"], rows)
+                     "bound_entity_label", "path", "sources", "status", "gap"], rows)
 
 
 def validation_csv(results: list[Mapping[str, Any]]) -> str:
