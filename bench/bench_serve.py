@@ -1,7 +1,7 @@
 """Load test of ``sovkg serve`` on loopback: N concurrent clients send mixed competency questions.
 
 Starts ``sovkg serve`` (bundled case) as a subprocess on a free loopback port, then runs
-``--clients`` threads for ``--seconds``, each posting one of the 27 competency questions (chosen
+``--clients`` threads for ``--seconds``, each posting one of the 29 competency questions (chosen
 at random with a fixed seed, parameters bound by their header's example) and reading the whole
 answer. Prints throughput, p50/p90/p99 latency and the error count, and writes them to
 ``bench/results/serve.md`` with ``--write``; exits 1 if any request failed.

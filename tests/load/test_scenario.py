@@ -394,7 +394,7 @@ def test_report_with_a_scenario_says_it_is_hypothetical(tmp_path: Path) -> None:
     assert lines[0] == "sovkg report — as of 2026-11-29 (French health-data case)"
     assert lines[1] == ("HYPOTHETICAL SCENARIO: the Health Data Hub moves to a SecNumCloud-qualified French provider "
                         f"[{MIGRATION}]. Its facts are supposed, not recorded.")
-    assert "Compliance findings: 3 violations" in run.stdout  # EMC2's SREN art. 31 violations; the HDH's are gone
+    assert "Compliance findings: 2 violations" in run.stdout  # EMC2's SREN art. 31 findings; the HDH's are gone
     data = json.loads(sovkg("report", "--format", "json", "--scenario", MIGRATION, "--at", "2026-11-29",
                             cache_dir=tmp_path).stdout)
     assert data["scenario"]["hypothetical"] is True

@@ -54,7 +54,6 @@ sorted by label, then IRI.
 ...         print("  -", reason)
 Tiny Legacy Hosting SAS
   - already hosts the system ("Tiny Legacy hosts the records")
-  - no in-effect HDS certificate recorded (the recorded "HDS 2024 certificate of Tiny Legacy" expired on 2026-06-30)
 """
 
 from __future__ import annotations
