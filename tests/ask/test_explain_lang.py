@@ -38,9 +38,9 @@ def test_explain_in_french(chain: KnowledgeGraph) -> None:
         "Lois d’accès qui s’y appliquent :",
         "  • X Act: elle est contrôlée par Parent Inc., à qui la loi s’applique.",
         "  • Platform est exposé à X Act au niveau contrôle :",
-        "      hébergé par Sub Ltd [confiance : élevé]",
-        "      contrôlé par Parent Inc. [confiance : moyen]",
-        "      assujetti à (contrôle par une entité assujettie) X Act",
+        "      hébergé par Sub Ltd [confiance : élevé] — sources [1]",
+        "      contrôlé par Parent Inc. [confiance : moyen] — sources [1]",
+        "      assujetti à (contrôle par une entité assujettie) X Act — sources [1]",
         "Règles : aucune violation ni aucun avertissement ne la concerne.",
     ]:
         assert line in lines, line
