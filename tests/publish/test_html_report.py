@@ -62,9 +62,9 @@ def test_each_exposed_system_has_its_diagram_and_each_step_its_sources(report_en
 
 
 def test_violations_and_warnings_are_listed(report_en: str) -> None:
-    assert "<h3>Violations (3)</h3>" in report_en
+    assert "<h3>Violations (6)</h3>" in report_en
     assert "Particularly sensitive public data is exposed to US CLOUD Act (18 U.S.C. § 2713)" in report_en
-    assert "Warnings by requirement (109)" in report_en
+    assert "Warnings by requirement (111)" in report_en
 
 
 def test_report_is_self_contained_and_printable(report_en: str, report_fr: str) -> None:

@@ -54,6 +54,7 @@ from rdflib.term import Identifier, Node, Variable
 from sovkg.ask.query_guard import prepare
 from sovkg.core.errors import SovkgInputError, UnknownQueryError
 from sovkg.core.namespaces import PREFIXES
+from sovkg.core.sparql_json import ox_json_term
 from sovkg.core.terms import parse_binding
 from sovkg.store.engine import EndpointStore
 from sovkg.store.oxigraph import to_oxigraph_term
@@ -529,15 +530,7 @@ def _json_term(term: object) -> dict[str, str]:
         elif term.datatype is not None and str(term.datatype) != _XSD + "string":
             out["datatype"] = str(term.datatype)
         return out
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value not in (_XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"):
-            out["datatype"] = term.datatype.value
-        return out
-    raise TypeError(f"not an RDF term: {term!r}")
+    found = ox_json_term(term)
+    if found is None:
+        raise TypeError(f"not an RDF term: {term!r}")
+    return found

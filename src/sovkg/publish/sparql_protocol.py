@@ -37,6 +37,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from sovkg.core.sparql_json import XSD_STRING, ox_json_term
 from sovkg.publish.sparql_guard import QueryRefused, check_query
 
 RESULT_TYPES: dict[str, str] = {
@@ -98,7 +99,6 @@ _MEDIA_ALIASES: dict[str, str] = {
     "application/json+ld": "jsonld",
 }
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 PREFIXES_FOR_OUTPUT: dict[str, str] = {
     "sov": "https://w3id.org/sovkg/ns#",
@@ -302,18 +302,7 @@ def _json(variables: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
 
 
 def _json_term(term: Any) -> dict[str, str]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != _XSD_STRING:
-            out["datatype"] = term.datatype.value
-        return out
-    return {"type": "triple", "value": str(term)}
+    return ox_json_term(term) or {"type": "triple", "value": str(term)}
 
 
 def _xml(variables: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
@@ -338,7 +327,7 @@ def _xml_term(term: Any) -> str:
     if isinstance(term, ox.Literal):
         if term.language:
             return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
-        if term.datatype.value != _XSD_STRING:
+        if term.datatype.value != XSD_STRING:
             return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
         return f"<literal>{escape(term.value)}</literal>"
     return f"<literal>{escape(str(term))}</literal>"
