@@ -21,7 +21,7 @@ def test_every_message_has_both_languages_with_the_same_placeholders() -> None:
 
 
 def test_every_exposure_level_has_a_name_in_each_language() -> None:
-    assert [level(name, "fr") for name in LEVELS] == ["directe", "contrôle", "sous-traitant", "technologie", "influence"]
+    assert [level(name, "fr") for name in LEVELS] == ["directe", "contrôle", "sous-traitant", "technologie", "influence", "présence du groupe", "flux"]
     assert [level(name, "en") for name in LEVELS] == list(LEVELS)
 
 

@@ -577,12 +577,13 @@ def test_diff_between_two_dates_warnings_on_arrangements_and_systems() -> None:
         ("hosting/mon-espace-sante-atos", NO_ACTIVITY, None),
         ("hosting/mon-espace-sante-messagerie-atos-infogerance", NO_ACTIVITY, None),
         ("hosting/dmp-historique-santeos", LAPSED, "org/santeos"),
-        ("hosting/hospital-clinical-data-warehouse-ovhcloud", LAPSED, "org/ovhcloud"),
         # Atos Infogérance's certificate states no referential: its renewal is unknown after 2026-05-16 too
         ("hosting/mon-espace-sante-atos", LAPSED, "org/atos-infogerance"),
         ("hosting/mon-espace-sante-messagerie-atos-infogerance", LAPSED, "org/atos-infogerance"),
         # Octo Technology (consortium member since 2020) is reached by the CLOUD Act through its group
         ("hosting/mon-espace-sante-atos", UNDISCLOSED, CLOUD),
+        # ... and a member of the 2024 Mon espace santé–DMP consortium, which covers the historic DMP
+        ("hosting/dmp-historique-santeos", UNDISCLOSED, CLOUD),
     ])
 
 

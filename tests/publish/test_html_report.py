@@ -30,15 +30,15 @@ def report_fr(case: KnowledgeGraph) -> str:
 def test_matrix_of_the_case_in_english(report_en: str) -> None:
     assert table_rows(report_en, "matrix") == [
         ["System", "CLOUD Act", "FISA 702"],
-        ["Assurance Maladie claims database (SNIIRAM)", "–", "–"],
+        ["Assurance Maladie claims database (SNIIRAM)", "flow", "flow"],
         ["EMC2 health data warehouse", "control", "control"],
         ["Health Data Hub platform", "control", "control"],
-        ["Historic shared medical record (DMP)", "–", "–"],
+        ["Historic shared medical record (DMP)", "unknown", "–"],
         ["Illustrative GHT clinical data warehouse (self-hosted)", "–", "–"],
-        ["Illustrative hospital clinical data warehouse (externally hosted)", "–", "–"],
-        ["Mon espace santé (personal health space)", "–", "–"],
+        ["Illustrative hospital clinical data warehouse (externally hosted)", "flow", "flow"],
+        ["Mon espace santé (personal health space)", "unknown", "–"],
         ["Mon espace santé secure messaging", "–", "–"],
-        ["National Health Data System (SNDS)", "–", "–"],
+        ["National Health Data System (SNDS)", "flow", "flow"],
     ]
 
 
@@ -47,24 +47,33 @@ def test_matrix_of_the_case_in_french(report_fr: str) -> None:
     assert rows[0] == ["Système", "CLOUD Act", "FISA 702"]
     assert ["Plateforme des données de santé", "contrôle", "contrôle"] in rows
     assert ["Entrepôt de données de santé EMC2", "contrôle", "contrôle"] in rows
-    assert ["Système national des données de santé", "–", "–"] in rows
+    assert ["Système national des données de santé", "flux", "flux"] in rows
+    assert ["Mon espace santé", "inconnu", "–"] in rows
     assert '<html lang="fr">' in report_fr
     assert "au 2026-11-29" in report_fr and "Constats d’exposition" in report_fr
 
 
 def test_each_exposed_system_has_its_diagram_and_each_step_its_sources(report_en: str) -> None:
-    assert report_en.count("<svg") == 2  # EMC2 and the Health Data Hub
-    assert report_en.count('<article class="finding"') == 2
+    # EMC2 and the Health Data Hub (control), SNIIRAM, SNDS and the hospital warehouse (flow), DMP and
+    # Mon espace santé (unknown, through Octo Technology)
+    assert report_en.count("<svg") == 7
+    assert report_en.count('<article class="finding"') == 7
     assert "Health Data Hub platform is exposed to US CLOUD Act (18 U.S.C. § 2713) at level “control”." in report_en
+    assert ("Mon espace santé (personal health space): exposure to US CLOUD Act (18 U.S.C. § 2713) can be neither "
+            "confirmed nor ruled out (level “group-presence” if confirmed).") in report_en
+    assert "whether Octo Technology can technically reach the data is not recorded" in report_en
     hrefs = links(report_en)
     assert "https://www.conseil-etat.fr/fr/arianeweb/CE/decision/2024-03-22/492369" in hrefs  # a source of a step
     assert CLOUD_ACT in hrefs  # entities link to their IRIs
 
 
 def test_violations_and_warnings_are_listed(report_en: str) -> None:
-    assert "<h3>Violations (6)</h3>" in report_en
+    """Compliance findings, one per system, rule and cause, then the count of data-quality notes."""
+    assert "<h3>Violations (4)</h3>" in report_en
     assert "Particularly sensitive public data is exposed to US CLOUD Act (18 U.S.C. § 2713)" in report_en
-    assert "Warnings by requirement (111)" in report_en
+    assert "<h3>Warnings (30)</h3>" in report_en
+    assert ('id="data-quality">Data-quality notes (sources, seats, dates): 64; list them with '
+            "<code>sovkg validate --kind data-quality</code>.</p>") in report_en
 
 
 def test_report_is_self_contained_and_printable(report_en: str, report_fr: str) -> None:
@@ -102,5 +111,7 @@ def test_cli_report_html(tmp_path: Path) -> None:
     assert f"sovkg: wrote {out / 'report.html'}" in run.stderr
     assert "Exposure to foreign access laws" in run.stdout  # the terminal report is still printed
     page = (out / "report.html").read_text(encoding="utf-8")
-    assert table_rows(page, "matrix") == [["Système", "X Act"], ["Platform", "contrôle"], ["Record", "sous-traitant"]]
+    # the reference laws that reach through control are unknown for Record: French Host's owners are not recorded
+    assert table_rows(page, "matrix") == [["Système", "CLOUD Act", "FISA 702", "X Act"], ["Platform", "–", "–", "contrôle"],
+                                          ["Record", "inconnu", "inconnu", "sous-traitant"]]
     assert sorted(p.name for p in out.iterdir()) == ["report.html"]

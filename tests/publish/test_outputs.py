@@ -302,7 +302,10 @@ def test_exposure_csv_escapes_formulas(tmp_path: Path, formula_labels: Path) -> 
                 tmp=tmp_path)
     assert run.returncode == 0, run.stderr
     rows = list(csv.DictReader(io.StringIO(run.stdout)))
-    assert rows and {r["law_label"] for r in rows} == {"'@SUM(1+1)"}
+    assert rows and {r["law_label"] for r in rows if r["status"] == "exposed"} == {"'@SUM(1+1)"}
+    # French Host's owners are not recorded: the reference laws that reach through control are unknown for Record
+    assert {r["law_label"] for r in rows if r["status"] == "unknown"} == {
+        "US CLOUD Act (18 U.S.C. § 2713)", "US FISA section 702 (50 U.S.C. § 1881a)"}
     assert all(not r[c].startswith(("=", "@", "+", "-")) for r in rows for c in r)
 
 
@@ -342,7 +345,10 @@ def test_standard_output_on_a_full_disk(tmp_path: Path, args: list[str]) -> None
                              text=True, cwd=ROOT, env={**os.environ, "SOVKG_CACHE_DIR": str(tmp_path)},
                              timeout=600, check=False)
     assert run.returncode == 2, run.stderr
-    assert run.stderr.strip().splitlines() == ["sovkg: error: standard output: cannot write (No space left on device)"]
+    lines = run.stderr.strip().splitlines()
+    assert lines[-1] == "sovkg: error: standard output: cannot write (No space left on device)"
+    # before it, at most validate's note on the reference data's hidden notes; never a traceback
+    assert [line for line in lines[:-1] if "reference data not shown" not in line] == []
 
 
 def test_error_messages_have_control_characters_escaped(tmp_path: Path) -> None:

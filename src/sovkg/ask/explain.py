@@ -92,13 +92,13 @@ def explain(kg: Any, name: str, *, lang: str = "en") -> Explanation:
 
     events = _events(graph, node)
     data["events"] = [
-        {"iri": str(e), "label": kg.label(e), "date": _opt_text(graph.value(e, SOV.date))} for e in events
+        {"iri": str(e), "label": kg.label(e), "date": _opt_text(_event_date(graph, e))} for e in events
     ]
     if events:
         lines.append("")
         lines.append(m("events"))
         for event in events:
-            day = graph.value(event, SOV.date)
+            day = _event_date(graph, event)
             lines.append(f"  • {day or m('date_unknown')} — {name_of(event)}")
             outcome = next((o for o in graph.objects(event, SOV.outcome) if getattr(o, "language", None) == "en"), None)
             if outcome is not None:
@@ -221,7 +221,12 @@ def _events(graph: Graph, node: Node) -> list[Node]:
     concerned = {node} | set(graph.subjects(SOV.hostedSystem, node))
     found = {e for c in concerned for e in graph.subjects(SOV.concerns, c)}
     found = {e for e in found if (e, RDF.type, SOV.Event) in graph and not after(graph, e)}
-    return sorted(found, key=lambda e: (str(graph.value(e, SOV.date) or "9999"), str(e)))
+    return sorted(found, key=lambda e: (str(_event_date(graph, e) or "9999"), str(e)))
+
+
+def _event_date(graph: Graph, event: Node) -> Node | None:
+    """The day an event happened: its ``sov:date``, else, for a procurement, the day it was awarded."""
+    return graph.value(event, SOV.date) or graph.value(event, SOV.awardedOn)
 
 
 def _opt_text(value: Node | None) -> str | None:

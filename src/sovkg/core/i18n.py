@@ -35,10 +35,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "scope_no_case": ("without the French case", "sans le cas français"),
     "summary": ("Summary", "Synthèse"),
     "summary_text": (
-        "{exposed} of {systems} information systems are exposed to at least one foreign access law; "
-        "{violations} rule violations and {warnings} warnings.",
-        "{exposed} systèmes d’information sur {systems} sont exposés à au moins une loi d’accès étrangère ; "
-        "{violations} violations de règles et {warnings} avertissements.",
+        "{exposed} of {systems} information systems are exposed to at least one foreign access law and "
+        "{unknown} more cannot be ruled out; {violations} compliance violations and {warnings} compliance "
+        "warnings (one per system, rule and cause).",
+        "{exposed} systèmes d’information sur {systems} sont exposés à au moins une loi d’accès étrangère et "
+        "{unknown} autres ne peuvent être écartés ; {violations} violations et {warnings} avertissements de "
+        "conformité (un par système, règle et cause).",
     ),
     "graph_counts": (
         "Graph: {asserted} asserted triples from {files} files, {derived} derived; {sources} sources; "
@@ -69,6 +71,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{system} is exposed to {law} at level “{level}”.",
         "{system} est exposé à {law} au niveau « {level} ».",
     ),
+    "finding_unknown_text": (
+        "{system}: exposure to {law} can be neither confirmed nor ruled out (level “{level}” if confirmed).",
+        "{system} : l’exposition à {law} ne peut être ni confirmée ni écartée (niveau « {level} » si elle l’est).",
+    ),
+    "finding_gap": ("Missing fact", "Fait manquant"),
     "path": ("Path", "Chemin"),
     "evidence": ("Evidence", "Preuves"),
     "step": ("Step", "Étape"),
@@ -78,15 +85,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no_source": ("no source recorded", "aucune source enregistrée"),
     "rules": ("Rules", "Règles"),
     "rules_note": (
-        "A violation rests on recorded facts; a warning says compliance cannot be confirmed.",
-        "Une violation repose sur des faits enregistrés ; "
-        "un avertissement signale une conformité impossible à confirmer.",
+        "Compliance findings, one per system, rule and cause. A violation rests on recorded facts; a warning "
+        "says compliance cannot be confirmed and names the missing fact.",
+        "Constats de conformité, un par système, règle et cause. Une violation repose sur des faits enregistrés ; "
+        "un avertissement signale une conformité impossible à confirmer et nomme le fait manquant.",
     ),
     "violations": ("Violations", "Violations"),
     "no_violations": ("No rule is violated.", "Aucune règle n’est violée."),
-    "warnings": ("Warnings by requirement", "Avertissements par exigence"),
+    "warnings": ("Warnings", "Avertissements"),
     "no_warnings": ("No warning.", "Aucun avertissement."),
-    "all_warnings": ("All {count} warnings", "Les {count} avertissements"),
+    "data_quality_notes": (
+        "Data-quality notes (sources, seats, dates): {count}; list them with",
+        "Notes de qualité des données (sources, sièges, dates) : {count} ; pour les lister :",
+    ),
+    "reference_notes_hidden": (
+        "{count} more about the bundled reference data: add --reference-notes",
+        "{count} de plus sur les données de référence fournies : ajouter --reference-notes",
+    ),
     "requirement": ("Requirement", "Exigence"),
     "count": ("Count", "Nombre"),
     "focus": ("Concerns", "Concerne"),

@@ -3,7 +3,8 @@
 Takes a :class:`~sovkg.derive.knowledge_graph.KnowledgeGraph`; gives ``report.html`` with the
 systems-by-laws matrix, each exposed system with its diagram (inline SVG, :mod:`sovkg.publish.diagram`)
 and the evidence of each finding (every step with its sources and links), the rule violations and
-warnings, the sources cited and the as-of date. Inline CSS (with print rules), no script, no external
+warnings (the compliance findings, one per system, rule and cause, then the count of data-quality notes),
+the sources cited and the as-of date. Inline CSS (with print rules), no script, no external
 asset: the file opens offline and prints from a browser. Labels come from the graph in the chosen
 language (``rdfs:label "…"@fr``, English when a term has no French label); the words around them from
 :mod:`sovkg.core.i18n`.
@@ -80,6 +81,8 @@ def finding_view(kg: Any, finding: Mapping[str, Any], lang: str, href: Callable[
         "law_href": href(finding["law"]),
         "level": finding["level"],
         "level_label": level(finding["level"], lang),
+        "status": finding.get("status", "exposed"),
+        "gap": finding.get("gap"),
         "evidence": [
             {
                 "label": name(step["iri"]),
@@ -116,24 +119,16 @@ def report_context(kg: Any, *, lang: str = "en", href: Callable[[str], str] = id
         findings = [finding_view(kg, f, lang, href) for f in data["findings"] if f["system"] == system]
         svg = inline_svg(chain_dot(kg, URIRef(system), lang=lang, href=href)) if draw else None
         exposed.append({"label": name(system), "href": href(system), "svg": svg, "findings": findings})
-    results = []
-    for r in data["validation"]["results"]:
-        requirement = r.get("requirement")
-        results.append({
-            **r,
-            "focus_label": name(r["focus"]),
-            "focus_href": href(r["focus"]),
+    compliance = []
+    for f in data["compliance_findings"]:
+        requirement = f.get("requirement")
+        compliance.append({
+            **f,
+            "focus_label": name(f["focus"]),
+            "focus_href": href(f["focus"]),
             "requirement_label": name(requirement) if requirement else None,
             "requirement_href": href(requirement) if requirement else None,
         })
-    violations = [r for r in results if r["severity"] == "Violation"]
-    warnings = [r for r in results if r["severity"] == "Warning"]
-    groups: dict[str, dict[str, Any]] = {}
-    for r in warnings:
-        key = r["requirement"] or ""
-        group = groups.setdefault(key, {"label": r["requirement_label"] or "–", "href": r["requirement_href"],
-                                        "count": 0})
-        group["count"] += 1
     sources: dict[str, Mapping[str, Any]] = {}
     for f in data["findings"]:
         for step in f["evidence"]:
@@ -152,9 +147,8 @@ def report_context(kg: Any, *, lang: str = "en", href: Callable[[str], str] = id
         "quiet_laws": quiet,
         "systems": systems,
         "exposed": exposed,
-        "violations": violations,
-        "warnings": warnings,
-        "warning_groups": sorted(groups.values(), key=lambda g: (-g["count"], g["label"])),
+        "violations": [f for f in compliance if f["severity"] == "Violation"],
+        "warnings": [f for f in compliance if f["severity"] == "Warning"],
         "sources": sorted(sources.values(), key=lambda s: (s["title"].casefold(), s["iri"])),
     }
 
