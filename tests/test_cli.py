@@ -224,7 +224,8 @@ def test_alternatives_lists_candidates_and_exclusions_as_json():
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
     assert data["system"] == "https://w3id.org/sovkg/id/system/health-data-hub"
-    assert [c["provider"].rsplit("/", 1)[-1] for c in data["candidates"]] == ["3ds-outscale", "ovhcloud"]
+    assert [c["provider"].rsplit("/", 1)[-1] for c in data["candidates"]] == [
+        "3ds-outscale", "cloud-temple", "s3ns", "ovhcloud"]
     assert data["candidates"][0]["score_reasons"][0].startswith("HDS renewal not recorded")
     excluded = {e["provider"].rsplit("/", 1)[-1]: e["reasons"] for e in data["excluded"]}
     assert not any("HDS" in r for r in excluded["microsoft-ireland-operations"])

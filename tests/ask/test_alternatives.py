@@ -255,13 +255,10 @@ HDH_EXCLUDED = [
     )),
     ("org/atos-infogerance", ("no SecNumCloud 3.2 qualification on any offer (no offer of it is recorded)",)),
     ("org/bleu", (
-        "no HDS certificate recorded",
         'no SecNumCloud 3.2 qualification on any offer (none on "Bleu trusted cloud (Microsoft Azure and Microsoft '
         '365 services)")',
     )),
-    ("org/cloud-temple", ("no HDS certificate recorded",)),
     ("org/docaposte", (
-        "no HDS certificate recorded",
         'no SecNumCloud 3.2 qualification on any offer (its qualification "Docaposte SecNumCloud qualification" names '
         "no offer)",
     )),
@@ -277,22 +274,26 @@ HDH_EXCLUDED = [
     ("org/cnam", ("no SecNumCloud 3.2 qualification on any offer (no offer of it is recorded)",)),
     ("org/numspot", ('no SecNumCloud 3.2 qualification on any offer (none on "NumSpot cloud services platform")',)),
     ("org/oodrive", (
-        "no HDS certificate recorded",
         'no SecNumCloud 3.2 qualification on any offer (its qualification "Oodrive SecNumCloud qualification" names '
         "no offer)",
     )),
-    ("org/s3ns", ("no HDS certificate recorded",)),
     ("org/santeos", ('no SecNumCloud 3.2 qualification on any offer (no offer of it is recorded)',)),
     ("org/scaleway", ('no SecNumCloud 3.2 qualification on any offer (none on "Scaleway Cloud")',)),
 ]
 """Why the other providers of the bundled case cannot host the Health Data Hub on 2026-11-29 (checked against
 data/case/certificates.ttl and hosting.ttl). An HDS certificate recorded under the 2018 referential with no renewal
 recorded is not a missing certificate after 2026-05-16: its renewal is unknown, a score reason of a candidate, so
-Microsoft is excluded for its offer and its controller, not for lacking HDS."""
+Microsoft is excluded for its offer and its controller, not for lacking HDS. No HDS certificate recorded at all is
+not a missing certificate either (the graph does not carry the whole list of certified hosts): Cloud Temple and
+S3NS are candidates with that unknown."""
 
 HDH_RENEWAL = (
     'HDS renewal not recorded: no HDS certificate of it is recorded as in effect (the recorded "{}" is under HDS 2018, '
     "no longer accepted after 2026-05-16); a renewal may exist but is not recorded"
+)
+HDH_UNCERTIFIED = (
+    "HDS certificate not recorded: the graph records no HDS certificate of it; whether it holds one is unknown "
+    "(check the official list of HDS-certified hosts)"
 )
 HDH_CANDIDATES = [
     (1, "org/3ds-outscale", "offer/3ds-outscale-iaas", (
@@ -300,7 +301,22 @@ HDH_CANDIDATES = [
         'end of validity not recorded for the SecNumCloud 3.2 qualification "3DS Outscale IaaS SecNumCloud 3.2 '
         'qualification" of its offer "3DS Outscale IaaS"',
     )),
-    (2, "org/ovhcloud", "offer/ovhcloud-bare-metal-pod-secnumcloud", (
+    (2, "org/cloud-temple", "offer/cloud-temple-iaas", (
+        HDH_UNCERTIFIED,
+        'end of validity not recorded for the SecNumCloud 3.2 qualification "Cloud Temple IaaS SecNumCloud '
+        'qualification" of its offer "Cloud Temple IaaS"',
+        "owners not recorded: no in-effect stake in it is recorded, so control by an entity that a law enacted "
+        "outside the EU binds cannot be ruled out",
+    )),
+    (3, "org/s3ns", "offer/s3ns-premi3ns", (
+        HDH_UNCERTIFIED,
+        'end of validity not recorded for the SecNumCloud 3.2 qualification "S3NS PREMI3NS SecNumCloud 3.2 '
+        'qualification" of its offer "S3NS PREMI3NS (trusted cloud offer)"',
+        'technical access not recorded: its offer "S3NS PREMI3NS (trusted cloud offer)" runs on the technology of '
+        "Google LLC, bound by US CLOUD Act (18 U.S.C. § 2713) and US FISA section 702 (50 U.S.C. § 1881a), and "
+        "whether it can reach the data is not recorded",
+    )),
+    (4, "org/ovhcloud", "offer/ovhcloud-bare-metal-pod-secnumcloud", (
         HDH_RENEWAL.format("OVHcloud HDS certificate (2018 referential, attested October 2024)"),
         'end of validity not recorded for the SecNumCloud 3.2 qualification "OVHcloud Bare Metal Pod SecNumCloud '
         'qualification" (attested on 2025-08-06) of its offer "OVHcloud Bare Metal Pod - SecNumCloud (Dedicated PoD)"',
@@ -312,7 +328,8 @@ HDH_CANDIDATES = [
         "capital (some shares are not recorded), above the 39 % collective limit of SecNumCloud 3.2 §19.6.b",
     )),
 ]
-"""The Health Data Hub's candidates on 2026-11-29, with their unknowns (a renewal not recorded first)."""
+"""The Health Data Hub's candidates on 2026-11-29, with their unknowns, fewest first (each has one about its HDS
+certificate: a renewal or a certificate not recorded)."""
 
 
 def test_the_health_data_hub_has_candidates_with_their_unknowns_on_2026_11_29(case: KnowledgeGraph) -> None:
