@@ -421,7 +421,66 @@ def test_entity_dereferences_by_content_negotiation(server: str, as_values: Call
     assert isomorphic(as_values(Graph().parse(data=ntriples, format="nt")), as_values(graph))
     status, headers, page = _get(path, {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert status == 200 and headers["content-type"].startswith("text/html")
-    assert b"<h1>Microsoft Corporation</h1>" in page and b"Exposure findings" in page and b"Sources" in page
+    assert headers["vary"].startswith("Accept, Accept-Language") and headers["content-language"] == "en"
+    text = page.decode("utf-8")
+    assert "<h1>Microsoft Corporation</h1>" in text and "<h2>Exposure findings (10)</h2>" in text
+    for section in ("validity", "findings", "sources", "outgoing", "related", "incoming"):
+        assert f'<section id="{section}">' in text
+
+
+def _entity_page_as_served(case: object, iri: str, lang: str, suffix: str) -> str:
+    """What the static site's renderer writes for ``iri`` with the server's links, formats and navigation."""
+    from sovkg.core.i18n import message
+    from sovkg.publish.pages import Alternate, NavLink, entity_page
+
+    base = "https://w3id.org/sovkg/"
+
+    def href(target: str) -> str:
+        if not target.startswith(base):
+            return target
+        where, hash_, fragment = ("/" + target[len(base):]).partition("#")
+        return where + suffix + hash_ + fragment
+
+    alternates = [Alternate("Turtle", "text/turtle", "?format=turtle"),
+                  Alternate("JSON-LD", "application/ld+json", "?format=jsonld"),
+                  Alternate("N-Triples", "application/n-triples", "?format=ntriples")]
+    nav = [NavLink(message("sparql_endpoint", lang), "/sparql"),
+           NavLink(message("dataset_description", lang), "/.well-known/void")]
+    return entity_page(case, iri, lang, href=href, alternates=alternates, home="/", nav=nav)
+
+
+def test_entity_page_is_the_static_sites_in_the_language_asked(server: str, case: object) -> None:
+    """One renderer: the server's page is byte for byte the static site's, in ?lang, else Accept-Language."""
+    path = f"{server}/id/org/microsoft-corporation"
+    html_accept = "text/html"
+    status, headers, page = _get(path + "?lang=fr", {"Accept": html_accept, "Accept-Language": "en"})
+    assert status == 200 and headers["content-language"] == "fr"
+    assert page.decode("utf-8") == _entity_page_as_served(case, str(MICROSOFT), "fr", "?lang=fr")
+    text = page.decode("utf-8")
+    assert '<html lang="fr">' in text and "<h2>Constats d’exposition (10)</h2>" in text
+    assert 'href="/id/law/us-cloud-act?lang=fr"' in text, "links keep the language asked for"
+    status, headers, page = _get(path, {"Accept": html_accept, "Accept-Language": "de-DE, fr;q=0.8, en;q=0.5"})
+    assert status == 200 and headers["content-language"] == "fr"
+    assert page.decode("utf-8") == _entity_page_as_served(case, str(MICROSOFT), "fr", "")
+    status, headers, page = _get(path, {"Accept": html_accept, "Accept-Language": "de"})
+    assert status == 200 and headers["content-language"] == "en"  # the server's --lang (default: en)
+    assert page.decode("utf-8") == _entity_page_as_served(case, str(MICROSOFT), "en", "")
+    status, _, body = _get(path + "?lang=de", {"Accept": html_accept})
+    assert status == 400 and body == b"lang='de': choose one of en, fr\n"
+    status, _, page = _get(f"{server}/graph/inferred?lang=en", {"Accept": html_accept})
+    _, total = _query(server, "SELECT (COUNT(*) AS ?n) { GRAPH <https://w3id.org/sovkg/graph/inferred> { ?s ?p ?o } }")
+    count = json.loads(total)["results"]["bindings"][0]["n"]["value"]
+    assert status == 200 and f"This named graph holds {count} triples.".encode() in page
+
+
+def test_ontology_documentation_is_served(server: str) -> None:
+    from sovkg.publish.ontology_docs import ontology_digest
+
+    expected = (ROOT / "docs" / "ontology" / "index.html").read_bytes()
+    for path in ("/ontology", "/ns"):
+        status, headers, page = _get(f"{server}{path}", {"Accept": "text/html"})
+        assert status == 200 and headers["content-type"].startswith("text/html") and page == expected
+    assert f'content="{ontology_digest()}"'.encode() in expected
 
 
 def test_vocabulary_and_unknown_iri(server: str) -> None:
@@ -460,7 +519,8 @@ def test_void_description(server: str) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("page,name", [("/?run=CQ16", "query-page.png"), ("/id/org/microsoft-corporation", "entity-page.png")])
+@pytest.mark.parametrize("page,name", [("/?run=CQ16", "query-page.png"), ("/id/org/microsoft-corporation", "entity-page.png"),
+                                       ("/id/org/microsoft-corporation?lang=fr", "entity-page-fr.png")])
 def test_chromium_renders_pages(server: str, tmp_path: Path, page: str, name: str) -> None:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
@@ -483,7 +543,9 @@ def test_chromium_renders_pages(server: str, tmp_path: Path, page: str, name: st
         assert "CodeMirror" in dom and "CQ27" in dom, "YASGUI started and the example buttons were added"
         assert "Health Data Hub" in dom, "CQ16 ran and its results table shows the Health Data Hub row"
     else:
-        assert "<h1>Microsoft Corporation</h1>" in dom
+        assert "<h1>Microsoft Corporation</h1>" in dom and "<svg" in dom
+        french = page.endswith("lang=fr")
+        assert ("<h2>Constats d’exposition (10)</h2>" if french else "<h2>Exposure findings (10)</h2>") in dom
     keep = os.environ.get("SOVKG_SCREENSHOTS")
     if keep:
         Path(keep).mkdir(parents=True, exist_ok=True)
@@ -494,7 +556,8 @@ def test_chromium_renders_pages(server: str, tmp_path: Path, page: str, name: st
 
 
 def test_serve_an_on_disk_store_read_only(tmp_path: Path, case: object) -> None:
-    """``--store PATH`` serves an existing Oxigraph store without building anything, read-only."""
+    """``--store PATH`` serves an existing Oxigraph store without building anything, read-only; its entity
+    pages are rendered from the graph the store holds, in the server's ``--lang``."""
     import pyoxigraph as ox
 
     from sovkg.store.oxigraph import to_oxigraph
@@ -505,8 +568,8 @@ def test_serve_an_on_disk_store_read_only(tmp_path: Path, case: object) -> None:
     store.flush()
     del store
     port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "sovkg", "serve", "--store", str(folder), "--port", str(port)],
-                               cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen([sys.executable, "-m", "sovkg", "serve", "--store", str(folder), "--port", str(port),
+                                "--lang", "fr"], cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -517,8 +580,9 @@ def test_serve_an_on_disk_store_read_only(tmp_path: Path, case: object) -> None:
         status, body = _query(url, "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
         assert status == 200 and int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) == expected
         _still_up(url)
-        status, _, page = _get(f"{url}/id/org/microsoft-corporation", {"Accept": "text/html"})
-        assert status == 200 and b"Microsoft Corporation" in page
+        status, headers, page = _get(f"{url}/id/org/microsoft-corporation", {"Accept": "text/html"})
+        assert status == 200 and headers["content-language"] == "fr"  # --lang fr, the request naming none
+        assert "<h1>Microsoft Corporation</h1>" in page.decode() and "<h2>Constats d’exposition (10)</h2>" in page.decode()
         status, body = _query(url, f"INSERT DATA {{ <{MICROSOFT}> <{RDFS.label}> \"x\" }}")
         assert status == 403
     finally:
