@@ -80,12 +80,13 @@ class Listener:
         self.sock.close()
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+@contextlib.contextmanager
+def _running(*options: str) -> Iterator[str]:
+    """A ``sovkg serve`` subprocess (bundled case as of 2026-11-29, the module's limits) with ``options``."""
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "sovkg", "serve", "--port", str(port), "--at", "2026-11-29",
-         "--timeout", str(TIMEOUT), "--max-rows", "5000", "--max-request-bytes", "8192", "--workers", "2"],
+         "--timeout", str(TIMEOUT), "--max-rows", "5000", "--max-request-bytes", "8192", "--workers", "2", *options],
         cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
@@ -99,12 +100,28 @@ def server() -> Iterator[str]:
     else:
         process.kill()
         raise RuntimeError("sovkg serve did not start")
-    yield url
-    process.terminate()
     try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """The Oxigraph-backed server (the default engine)."""
+    with _running() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def rdflib_server() -> Iterator[str]:
+    """The rdflib-backed server (``--engine rdflib``), same data and limits."""
+    with _running("--engine", "rdflib") as url:
+        yield url
 
 
 @pytest.fixture
@@ -280,6 +297,56 @@ def test_cq01_on_the_endpoint_equals_the_query_layer(server: str, case_store: ob
     assert status == 200
     assert len(got) == len(expected) > 0
     assert {b["system"]["value"] for b in got} == {row["system"] for row in expected}
+
+
+def test_rdflib_backend_answers_like_the_oxigraph_backend(server: str, rdflib_server: str) -> None:
+    """``--engine rdflib``: the same protocol answers (SPARQLWrapper SELECT and CONSTRUCT on CQ01), the same guard."""
+    from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+
+    from sovkg.publish.serve import example_queries
+
+    _, _, health = _get(f"{rdflib_server}/health")
+    assert json.loads(health)["engine"] == "rdflib"
+    cq01 = example_queries()[0]["query"]
+    answers = []
+    for url in (server, rdflib_server):
+        client = SPARQLWrapper(f"{url}/sparql")
+        client.setMethod(POST)
+        client.setQuery(cq01)
+        client.setReturnFormat(JSON)
+        result = client.query().convert()
+        answers.append((result["head"]["vars"], sorted(json.dumps(b, sort_keys=True) for b in result["results"]["bindings"])))
+    assert answers[0] == answers[1] and len(answers[0][1]) > 0
+    construct = f"""CONSTRUCT {{ ?finding <{SOV.exposedSystem}> ?system ; <{SOV.applicableLaw}> ?law ; <{SOV.level}> ?level }}
+        WHERE {{ ?finding a <{SOV.ExposureFinding}> ; <{SOV.exposedSystem}> ?system ; <{SOV.applicableLaw}> ?law ;
+                 <{SOV.level}> ?level ; <{SOV.boundEntity}> <{MICROSOFT}> }}"""
+    graphs = []
+    for url in (server, rdflib_server):
+        client = SPARQLWrapper(f"{url}/sparql")
+        client.setQuery(construct)
+        client.setReturnFormat(TURTLE)
+        graphs.append(Graph().parse(data=client.query().convert(), format="turtle"))
+    assert isomorphic(graphs[0], graphs[1]) and len(set(graphs[0].subjects())) == 10
+    for query, status, words in ((f"INSERT DATA {{ <{MICROSOFT}> <{RDFS.label}> \"x\" }}", 403, b"updates are not allowed"),
+                                 ("SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", 403, b"SERVICE is not allowed"),
+                                 ("SELECT * { ?s ?p ?o }", 400, b"more than 5000 rows"),
+                                 (FOREVER, 503, b"time limit of 3 s")):
+        got = _query(rdflib_server, query)
+        assert got == _query(server, query) and got[0] == status and words in got[1]
+    _still_up(rdflib_server)
+
+
+@pytest.mark.slow
+def test_short_load_on_both_backends(tmp_path: Path) -> None:
+    """bench/bench_serve.py, briefly: 2 clients for 2 s on each backend, every request answered."""
+    out = tmp_path / "serve.json"
+    run = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_serve.py"), "--clients", "2", "--seconds", "2",
+                          "--json", str(out)], cwd=ROOT, env=_env(), capture_output=True, timeout=600, check=False)
+    assert run.returncode == 0, run.stdout.decode()[-2000:] + run.stderr.decode()[-2000:]
+    results = json.loads(out.read_text())["results"]
+    assert [r["backend"] for r in results] == ["oxigraph", "rdflib"]
+    assert all(r["errors"] == 0 and r["requests"] > 0 and r["peak_rss_server_mib"] > 0 for r in results)
+    assert "| ratio rdflib ÷ oxigraph |" in run.stdout.decode()
 
 
 # ------------------------------------------------------------------------------------ security

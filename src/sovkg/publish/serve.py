@@ -8,7 +8,9 @@ an in-memory store by :func:`store_from_graph`, an on-disk store is opened read-
   results negotiated by ``Accept`` or ``format`` (:mod:`sovkg.publish.sparql_protocol`); without a
   query, the service description in Turtle, or the query page for a browser; updates refused (403).
   Queries run in killable worker processes (:mod:`sovkg.publish.query_pool`) with a time limit and a
-  result-size cap; request bodies are bounded.
+  result-size cap; request bodies are bounded. Oxigraph evaluates them, or rdflib's SPARQL engine with
+  ``--engine rdflib`` (:mod:`sovkg.publish.sparql_rdflib`; the graph is then derived by the rdflib
+  reference pipeline too), for comparison.
 - ``/`` and ``/query``: the query page (YASGUI, vendored under ``static/``; no CDN), with the
   competency questions as example tabs.
 - ``/id/…``, ``/ns``, ``/ontology/…``, ``/graph/…``: every IRI the graph mints under
@@ -76,6 +78,9 @@ class ServeSettings:
     """Query worker processes, i.e. queries that run at once (``--workers``)."""
     lang: str = "en"
     """Language of the HTML pages when the request names none (``--lang``)."""
+    engine: str = "store"
+    """Who evaluates SPARQL (``--engine``): ``store``, Oxigraph; ``rdflib``, rdflib's SPARQL engine over the
+    same dataset (:mod:`sovkg.publish.sparql_rdflib`), behind the same guard, time limit and cap."""
 
 
 def store_from_graph(dataset: Any) -> ox.Store:
@@ -108,8 +113,9 @@ def create_app(
     """The ASGI application serving ``store``.
 
     Query workers open ``store_path`` read-only when it is given (an on-disk store), otherwise the
-    store is dumped once to a temporary N-Quads file that each worker loads into memory. The workers
-    start with the application (its lifespan) and stop with it.
+    store is dumped once to a temporary N-Quads file that each worker loads into memory (into an
+    rdflib dataset with ``settings.engine == "rdflib"``, whatever the store). The workers start with the
+    application (its lifespan) and stop with it.
 
     ``kg`` is the :class:`~sovkg.derive.knowledge_graph.KnowledgeGraph` the HTML entity pages are
     rendered from; without it, the graph the store holds is read (once, at the first page asked for)
@@ -117,17 +123,19 @@ def create_app(
     """
     config = settings or ServeSettings()
     check_lang(config.lang)
+    if config.engine not in ("store", "rdflib"):
+        raise SovkgInputError(f"--engine {config.engine!r}: expected store or rdflib")
     state = _State(store, config, facts or DatasetFacts(), base_url, kg)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         with tempfile.TemporaryDirectory(prefix="sovkg-serve-") as folder:
-            if store_path is not None:
+            if store_path is not None and config.engine == "store":
                 source = StoreSource("store", str(store_path))
             else:
                 dump = Path(folder) / "dataset.nq"
                 store.dump(str(dump), format=ox.RdfFormat.N_QUADS)
-                source = StoreSource("nquads", str(dump))
+                source = StoreSource("rdflib" if config.engine == "rdflib" else "nquads", str(dump))
             state.pool = QueryPool(source, size=config.workers, timeout=config.timeout)
             await run_in_threadpool(state.pool.start)
             try:
@@ -341,7 +349,8 @@ class _State:
         return JSONResponse(await run_in_threadpool(example_queries))
 
     async def health(self, request: Request) -> Response:
-        return JSONResponse({"status": "ok", "killed_workers": self.pool.killed if self.pool else 0})
+        return JSONResponse({"status": "ok", "engine": self.settings.engine,
+                             "killed_workers": self.pool.killed if self.pool else 0})
 
     async def query_page(self, request: Request) -> Response:
         return HTMLResponse(_QUERY_PAGE)
@@ -508,7 +517,8 @@ def serve(app: Starlette, *, host: str = "127.0.0.1", port: int = 8000,
 def run_cli(args: Any) -> int:
     """The ``sovkg serve`` command: build or open the store, then serve it until interrupted."""
     settings = ServeSettings(timeout=args.timeout, max_rows=args.max_rows,
-                             max_request_bytes=args.max_request_bytes, workers=args.workers, lang=args.lang)
+                             max_request_bytes=args.max_request_bytes, workers=args.workers, lang=args.lang,
+                             engine=args.engine)
     if args.timeout <= 0 or args.max_rows < 0 or args.workers < 1 or args.max_request_bytes < 1024:
         raise SovkgInputError("--timeout must be > 0, --max-rows >= 0, --workers >= 1, --max-request-bytes >= 1024")
     if not 0 <= args.port <= 65535:
@@ -525,7 +535,8 @@ def run_cli(args: Any) -> int:
     else:
         from sovkg.derive.knowledge_graph import build
 
-        kg = build(args.data, include_case=not args.no_case, as_of=args.as_of, scenario=args.scenario)
+        kg = build(args.data, include_case=not args.no_case, as_of=args.as_of, scenario=args.scenario,
+                   engine=args.engine)
         store = store_from_graph(kg.dataset)
         facts = DatasetFacts(as_of=kg.as_of, derived_at=dt.datetime.now(dt.UTC))
     app = create_app(store, settings=settings, facts=facts, store_path=store_path, kg=kg)
