@@ -235,7 +235,8 @@ def main() -> int:
         (out / "serve.md").write_text(
             "# sovkg serve load test (bench/bench_serve.py)\n\n"
             "Oxigraph-backed (`sovkg serve`) and rdflib-backed (`sovkg serve --engine rdflib`) servers, one after\n"
-            "the other in the same run, same queries, same limits; latency measured by the clients on loopback.\n\n"
+            "the other in the same run, same queries, same limits; latency measured by the clients on loopback,\n"
+            "waiting for a free query worker included (the clients outnumber the workers).\n\n"
             f"```\npython bench/bench_serve.py --clients {args.clients} --seconds {args.seconds:g} "
             f"--workers {args.workers} --timeout {args.timeout:g} --write\n```\n\n{table}\n",
             encoding="utf-8")
