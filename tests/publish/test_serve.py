@@ -655,3 +655,17 @@ def test_serve_an_on_disk_store_read_only(tmp_path: Path, case: object) -> None:
     finally:
         process.terminate()
         process.wait(10)
+
+
+@pytest.mark.parametrize("options,words", [
+    (["--store", "STORE", "--at", "2020-01-01"], "--data, --no-case, --scenario and --at do not apply to --store"),
+    (["--store", "STORE", "--data", "x.ttl"], "--data, --no-case, --scenario and --at do not apply to --store"),
+    (["--endpoint", "http://127.0.0.1:9/sparql"], "--endpoint does not apply to serve"),
+    (["--lang", "de"], "invalid choice: 'de'"),
+])
+def test_serve_refuses_options_it_would_ignore(tmp_path: Path, options: list[str], words: str) -> None:
+    """Exit 2 with a message, before anything is built or served, rather than a server answering another question."""
+    args = [str(tmp_path) if option == "STORE" else option for option in options]
+    run = subprocess.run([sys.executable, "-m", "sovkg", "serve", "--port", str(_free_port()), *args],
+                         cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 2 and words in run.stderr, run.stderr

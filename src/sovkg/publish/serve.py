@@ -526,9 +526,15 @@ def run_cli(args: Any) -> int:
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"sovkg: warning: listening on {args.host}, not only on this machine (loopback); "
               "the endpoint is read-only and has no authentication", file=sys.stderr)
+    if getattr(args, "endpoint", None):
+        raise SovkgInputError("--endpoint does not apply to serve: it serves the bundled case and --data, or an "
+                              "Oxigraph store (--store PATH)")
     store_path = None
     kg = None
     if args.store:
+        if args.data or args.scenario or args.at or args.no_case:
+            raise SovkgInputError("--data, --no-case, --scenario and --at do not apply to --store, which holds a "
+                                  "graph derived already (`sovkg derive --store PATH --at DATE`)")
         store = open_disk_store(args.store)
         store_path = args.store
         facts = DatasetFacts()
