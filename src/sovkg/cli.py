@@ -207,6 +207,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--max-request-bytes", type=int, default=65_536, metavar="N",
                    help="largest request body or query string (default: 65536)")
     p.add_argument("--workers", type=int, default=2, metavar="N", help="queries that run at once (default: 2)")
+    p.add_argument("--lang", choices=("en", "fr"), default="en",
+                   help="language of the HTML pages when the request names none by ?lang= or Accept-Language "
+                        "(default: en)")
     p.set_defaults(func=_serve)
 
     p = sub.add_parser("import", help="import GLEIF, BODS or spreadsheet files into a store or an N-Quads/TriG file")

@@ -86,3 +86,19 @@ def test_no_live_link_to_a_dangerous_address(make_graph) -> None:  # type: ignor
     assert "Evil source" in page and "<svg" in page
     assert not [h for h in links(page) if h.lower().startswith("javascript")], links(page)
     assert "alert(" not in "".join(links(page))
+
+
+def test_related_facts_come_with_their_values_and_sources(chain: KnowledgeGraph) -> None:
+    page = entity_page(chain, ID + "org/sub", "en", diagram=False)
+    assert "<h2>Related facts (8)</h2>" in page
+    assert f'<h3><a href="{ID}stake/holding-in-sub" title="{ID}stake/holding-in-sub">Holding in Sub</a></h3>' in page
+    related = table_rows(page, "related")
+    assert ["share of capital (%)", "100.0"] in related  # the stake's share
+    assert ["valid from", "2019-01-01"] in related  # the hosting arrangement's validity
+    section = page[page.index('<section id="related">'):page.index('<section id="incoming">')]
+    assert section.count("Test fixture") == 2  # the source of each of its two recorded facts (derived ones have none)
+
+
+def test_named_graph_page_counts_its_triples(chain: KnowledgeGraph) -> None:
+    page = entity_page(chain, "https://w3id.org/sovkg/graph/inferred", "fr", diagram=False)
+    assert f"Ce graphe nommé contient {len(chain.inferred)} triplets." in page

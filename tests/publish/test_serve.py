@@ -80,12 +80,13 @@ class Listener:
         self.sock.close()
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+@contextlib.contextmanager
+def _running(*options: str) -> Iterator[str]:
+    """A ``sovkg serve`` subprocess (bundled case as of 2026-11-29, the module's limits) with ``options``."""
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "sovkg", "serve", "--port", str(port), "--at", "2026-11-29",
-         "--timeout", str(TIMEOUT), "--max-rows", "5000", "--max-request-bytes", "8192", "--workers", "2"],
+         "--timeout", str(TIMEOUT), "--max-rows", "5000", "--max-request-bytes", "8192", "--workers", "2", *options],
         cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
@@ -99,12 +100,28 @@ def server() -> Iterator[str]:
     else:
         process.kill()
         raise RuntimeError("sovkg serve did not start")
-    yield url
-    process.terminate()
     try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """The Oxigraph-backed server (the default engine)."""
+    with _running() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def rdflib_server() -> Iterator[str]:
+    """The rdflib-backed server (``--engine rdflib``), same data and limits."""
+    with _running("--engine", "rdflib") as url:
+        yield url
 
 
 @pytest.fixture
@@ -282,6 +299,56 @@ def test_cq01_on_the_endpoint_equals_the_query_layer(server: str, case_store: ob
     assert {b["system"]["value"] for b in got} == {row["system"] for row in expected}
 
 
+def test_rdflib_backend_answers_like_the_oxigraph_backend(server: str, rdflib_server: str) -> None:
+    """``--engine rdflib``: the same protocol answers (SPARQLWrapper SELECT and CONSTRUCT on CQ01), the same guard."""
+    from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+
+    from sovkg.publish.serve import example_queries
+
+    _, _, health = _get(f"{rdflib_server}/health")
+    assert json.loads(health)["engine"] == "rdflib"
+    cq01 = example_queries()[0]["query"]
+    answers = []
+    for url in (server, rdflib_server):
+        client = SPARQLWrapper(f"{url}/sparql")
+        client.setMethod(POST)
+        client.setQuery(cq01)
+        client.setReturnFormat(JSON)
+        result = client.query().convert()
+        answers.append((result["head"]["vars"], sorted(json.dumps(b, sort_keys=True) for b in result["results"]["bindings"])))
+    assert answers[0] == answers[1] and len(answers[0][1]) > 0
+    construct = f"""CONSTRUCT {{ ?finding <{SOV.exposedSystem}> ?system ; <{SOV.applicableLaw}> ?law ; <{SOV.level}> ?level }}
+        WHERE {{ ?finding a <{SOV.ExposureFinding}> ; <{SOV.exposedSystem}> ?system ; <{SOV.applicableLaw}> ?law ;
+                 <{SOV.level}> ?level ; <{SOV.boundEntity}> <{MICROSOFT}> }}"""
+    graphs = []
+    for url in (server, rdflib_server):
+        client = SPARQLWrapper(f"{url}/sparql")
+        client.setQuery(construct)
+        client.setReturnFormat(TURTLE)
+        graphs.append(Graph().parse(data=client.query().convert(), format="turtle"))
+    assert isomorphic(graphs[0], graphs[1]) and len(set(graphs[0].subjects())) == 10
+    for query, status, words in ((f"INSERT DATA {{ <{MICROSOFT}> <{RDFS.label}> \"x\" }}", 403, b"updates are not allowed"),
+                                 ("SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", 403, b"SERVICE is not allowed"),
+                                 ("SELECT * { ?s ?p ?o }", 400, b"more than 5000 rows"),
+                                 (FOREVER, 503, b"time limit of 3 s")):
+        got = _query(rdflib_server, query)
+        assert got == _query(server, query) and got[0] == status and words in got[1]
+    _still_up(rdflib_server)
+
+
+@pytest.mark.slow
+def test_short_load_on_both_backends(tmp_path: Path) -> None:
+    """bench/bench_serve.py, briefly: 2 clients for 2 s on each backend, every request answered."""
+    out = tmp_path / "serve.json"
+    run = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_serve.py"), "--clients", "2", "--seconds", "2",
+                          "--json", str(out)], cwd=ROOT, env=_env(), capture_output=True, timeout=600, check=False)
+    assert run.returncode == 0, run.stdout.decode()[-2000:] + run.stderr.decode()[-2000:]
+    results = json.loads(out.read_text())["results"]
+    assert [r["backend"] for r in results] == ["oxigraph", "rdflib"]
+    assert all(r["errors"] == 0 and r["requests"] > 0 and r["peak_rss_server_mib"] > 0 for r in results)
+    assert "| ratio rdflib ÷ oxigraph |" in run.stdout.decode()
+
+
 # ------------------------------------------------------------------------------------ security
 
 
@@ -421,7 +488,66 @@ def test_entity_dereferences_by_content_negotiation(server: str, as_values: Call
     assert isomorphic(as_values(Graph().parse(data=ntriples, format="nt")), as_values(graph))
     status, headers, page = _get(path, {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert status == 200 and headers["content-type"].startswith("text/html")
-    assert b"<h1>Microsoft Corporation</h1>" in page and b"Exposure findings" in page and b"Sources" in page
+    assert headers["vary"].startswith("Accept, Accept-Language") and headers["content-language"] == "en"
+    text = page.decode("utf-8")
+    assert "<h1>Microsoft Corporation</h1>" in text and "<h2>Exposure findings (10)</h2>" in text
+    for section in ("validity", "findings", "sources", "outgoing", "related", "incoming"):
+        assert f'<section id="{section}">' in text
+
+
+def _entity_page_as_served(case: object, iri: str, lang: str, suffix: str) -> str:
+    """What the static site's renderer writes for ``iri`` with the server's links, formats and navigation."""
+    from sovkg.core.i18n import message
+    from sovkg.publish.pages import Alternate, NavLink, entity_page
+
+    base = "https://w3id.org/sovkg/"
+
+    def href(target: str) -> str:
+        if not target.startswith(base):
+            return target
+        where, hash_, fragment = ("/" + target[len(base):]).partition("#")
+        return where + suffix + hash_ + fragment
+
+    alternates = [Alternate("Turtle", "text/turtle", "?format=turtle"),
+                  Alternate("JSON-LD", "application/ld+json", "?format=jsonld"),
+                  Alternate("N-Triples", "application/n-triples", "?format=ntriples")]
+    nav = [NavLink(message("sparql_endpoint", lang), "/sparql"),
+           NavLink(message("dataset_description", lang), "/.well-known/void")]
+    return entity_page(case, iri, lang, href=href, alternates=alternates, home="/", nav=nav)
+
+
+def test_entity_page_is_the_static_sites_in_the_language_asked(server: str, case: object) -> None:
+    """One renderer: the server's page is byte for byte the static site's, in ?lang, else Accept-Language."""
+    path = f"{server}/id/org/microsoft-corporation"
+    html_accept = "text/html"
+    status, headers, page = _get(path + "?lang=fr", {"Accept": html_accept, "Accept-Language": "en"})
+    assert status == 200 and headers["content-language"] == "fr"
+    assert page.decode("utf-8") == _entity_page_as_served(case, str(MICROSOFT), "fr", "?lang=fr")
+    text = page.decode("utf-8")
+    assert '<html lang="fr">' in text and "<h2>Constats d’exposition (10)</h2>" in text
+    assert 'href="/id/law/us-cloud-act?lang=fr"' in text, "links keep the language asked for"
+    status, headers, page = _get(path, {"Accept": html_accept, "Accept-Language": "de-DE, fr;q=0.8, en;q=0.5"})
+    assert status == 200 and headers["content-language"] == "fr"
+    assert page.decode("utf-8") == _entity_page_as_served(case, str(MICROSOFT), "fr", "")
+    status, headers, page = _get(path, {"Accept": html_accept, "Accept-Language": "de"})
+    assert status == 200 and headers["content-language"] == "en"  # the server's --lang (default: en)
+    assert page.decode("utf-8") == _entity_page_as_served(case, str(MICROSOFT), "en", "")
+    status, _, body = _get(path + "?lang=de", {"Accept": html_accept})
+    assert status == 400 and body == b"lang='de': choose one of en, fr\n"
+    status, _, page = _get(f"{server}/graph/inferred?lang=en", {"Accept": html_accept})
+    _, total = _query(server, "SELECT (COUNT(*) AS ?n) { GRAPH <https://w3id.org/sovkg/graph/inferred> { ?s ?p ?o } }")
+    count = json.loads(total)["results"]["bindings"][0]["n"]["value"]
+    assert status == 200 and f"This named graph holds {count} triples.".encode() in page
+
+
+def test_ontology_documentation_is_served(server: str) -> None:
+    from sovkg.publish.ontology_docs import ontology_digest
+
+    expected = (ROOT / "docs" / "ontology" / "index.html").read_bytes()
+    for path in ("/ontology", "/ns"):
+        status, headers, page = _get(f"{server}{path}", {"Accept": "text/html"})
+        assert status == 200 and headers["content-type"].startswith("text/html") and page == expected
+    assert f'content="{ontology_digest()}"'.encode() in expected
 
 
 def test_vocabulary_and_unknown_iri(server: str) -> None:
@@ -460,7 +586,8 @@ def test_void_description(server: str) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("page,name", [("/?run=CQ16", "query-page.png"), ("/id/org/microsoft-corporation", "entity-page.png")])
+@pytest.mark.parametrize("page,name", [("/?run=CQ16", "query-page.png"), ("/id/org/microsoft-corporation", "entity-page.png"),
+                                       ("/id/org/microsoft-corporation?lang=fr", "entity-page-fr.png")])
 def test_chromium_renders_pages(server: str, tmp_path: Path, page: str, name: str) -> None:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
@@ -483,7 +610,9 @@ def test_chromium_renders_pages(server: str, tmp_path: Path, page: str, name: st
         assert "CodeMirror" in dom and "CQ27" in dom, "YASGUI started and the example buttons were added"
         assert "Health Data Hub" in dom, "CQ16 ran and its results table shows the Health Data Hub row"
     else:
-        assert "<h1>Microsoft Corporation</h1>" in dom
+        assert "<h1>Microsoft Corporation</h1>" in dom and "<svg" in dom
+        french = page.endswith("lang=fr")
+        assert ("<h2>Constats d’exposition (10)</h2>" if french else "<h2>Exposure findings (10)</h2>") in dom
     keep = os.environ.get("SOVKG_SCREENSHOTS")
     if keep:
         Path(keep).mkdir(parents=True, exist_ok=True)
@@ -494,7 +623,8 @@ def test_chromium_renders_pages(server: str, tmp_path: Path, page: str, name: st
 
 
 def test_serve_an_on_disk_store_read_only(tmp_path: Path, case: object) -> None:
-    """``--store PATH`` serves an existing Oxigraph store without building anything, read-only."""
+    """``--store PATH`` serves an existing Oxigraph store without building anything, read-only; its entity
+    pages are rendered from the graph the store holds, in the server's ``--lang``."""
     import pyoxigraph as ox
 
     from sovkg.store.oxigraph import to_oxigraph
@@ -505,8 +635,8 @@ def test_serve_an_on_disk_store_read_only(tmp_path: Path, case: object) -> None:
     store.flush()
     del store
     port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "sovkg", "serve", "--store", str(folder), "--port", str(port)],
-                               cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen([sys.executable, "-m", "sovkg", "serve", "--store", str(folder), "--port", str(port),
+                                "--lang", "fr"], cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -517,10 +647,25 @@ def test_serve_an_on_disk_store_read_only(tmp_path: Path, case: object) -> None:
         status, body = _query(url, "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
         assert status == 200 and int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) == expected
         _still_up(url)
-        status, _, page = _get(f"{url}/id/org/microsoft-corporation", {"Accept": "text/html"})
-        assert status == 200 and b"Microsoft Corporation" in page
+        status, headers, page = _get(f"{url}/id/org/microsoft-corporation", {"Accept": "text/html"})
+        assert status == 200 and headers["content-language"] == "fr"  # --lang fr, the request naming none
+        assert "<h1>Microsoft Corporation</h1>" in page.decode() and "<h2>Constats d’exposition (10)</h2>" in page.decode()
         status, body = _query(url, f"INSERT DATA {{ <{MICROSOFT}> <{RDFS.label}> \"x\" }}")
         assert status == 403
     finally:
         process.terminate()
         process.wait(10)
+
+
+@pytest.mark.parametrize("options,words", [
+    (["--store", "STORE", "--at", "2020-01-01"], "--data, --no-case, --scenario and --at do not apply to --store"),
+    (["--store", "STORE", "--data", "x.ttl"], "--data, --no-case, --scenario and --at do not apply to --store"),
+    (["--endpoint", "http://127.0.0.1:9/sparql"], "--endpoint does not apply to serve"),
+    (["--lang", "de"], "invalid choice: 'de'"),
+])
+def test_serve_refuses_options_it_would_ignore(tmp_path: Path, options: list[str], words: str) -> None:
+    """Exit 2 with a message, before anything is built or served, rather than a server answering another question."""
+    args = [str(tmp_path) if option == "STORE" else option for option in options]
+    run = subprocess.run([sys.executable, "-m", "sovkg", "serve", "--port", str(_free_port()), *args],
+                         cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 2 and words in run.stderr, run.stderr

@@ -41,7 +41,7 @@ def test_one_page_and_three_rdf_files_per_minted_iri(chain: KnowledgeGraph, site
         for ext in ("html", "ttl", "jsonld", "nt"):
             assert (site / f"{path}.{ext}").is_file(), (iri, ext)
     written = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
-    assert written == {page_path(str(i)) + ".html" for i in iris} | {"index.html", "report.html"}
+    assert written == {page_path(str(i)) + ".html" for i in iris} | {"index.html", "report.html", "ontology/index.html"}
 
 
 def test_every_link_inside_the_site_resolves(site: Path) -> None:
@@ -142,3 +142,23 @@ def test_cli_site(tmp_path: Path) -> None:
     assert re.fullmatch(rf"sovkg: wrote (\d+) entity pages \((\d+) files\) to {re.escape(str(out))}", first)
     assert second.startswith("sovkg: no --site-url given, so no w3id/.htaccess")
     assert (out / "id" / "system" / "platform.html").is_file()
+
+
+def test_vocabulary_and_ontology_iris_redirect_to_the_ontology(site: Path) -> None:
+    from rdflib import OWL, RDF, RDFS, Literal, Namespace
+
+    w3id = (site / "w3id" / ".htaccess").read_text(encoding="utf-8")
+    assert ("RewriteCond %{HTTP_ACCEPT} text/turtle\n"
+            "RewriteRule ^(ns|ontology(/.*)?)$ https://example.org/sovkg/ontology/sovkg.ttl [R=303,L]\n"
+            "RewriteRule ^(ns|ontology(/.*)?)$ https://example.org/sovkg/ontology/index.html [R=303,L]\n") in w3id
+    pattern = re.compile(r"^(ns|ontology(/.*)?)$")
+    assert [bool(pattern.match(p)) for p in ("ns", "ontology", "ontology/core", "nsx", "id/org/sub")] == [
+        True, True, True, False, False]
+    assert (site / "ontology" / "index.html").read_bytes() == (ROOT / "docs" / "ontology" / "index.html").read_bytes()
+    graph = Graph().parse(site / "ontology" / "sovkg.ttl", format="turtle")
+    expected = Graph()
+    for module in sorted((ROOT / "ontology").glob("*.ttl")):
+        expected.parse(module, format="turtle")
+    sov = Namespace("https://w3id.org/sovkg/ns#")
+    assert len(graph) == len(expected) and (sov.ExposureFinding, RDF.type, OWL.Class) in graph
+    assert (sov.ExposureFinding, RDFS.label, Literal("constat d'exposition", lang="fr")) in graph

@@ -144,6 +144,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "fonctionne sur la technologie de (avec un chemin technique vers les données)",
     ),
     "relation.bound by": ("bound by", "assujetti à"),
+    "relation.its data flows through": ("its data flows through", "ses données passent par"),
+    "relation.into": ("into", "vers"),
+    "relation.cannot be ruled out: owners not recorded": (
+        "cannot be ruled out: owners not recorded",
+        "ne peut être exclu : détenteurs non enregistrés",
+    ),
     # diagram
     "diagram_title": ("{label} — ownership and exposure, as of {date}", "{label} — détention et exposition, au {date}"),
     "stake_unknown": ("share unknown", "part inconnue"),
@@ -189,6 +195,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "entities": ("{count} entities", "{count} entités"),
     "report_link": ("Report", "Rapport"),
     "more": ("and {count} more", "et {count} autres"),
+    "related": ("Related facts", "Faits liés"),
+    "graph_triples": ("This named graph holds {count} triples.", "Ce graphe nommé contient {count} triplets."),
+    "sparql_endpoint": ("SPARQL endpoint", "Point d’accès SPARQL"),
+    "dataset_description": ("Dataset (VoID)", "Jeu de données (VoID)"),
     # explain (the English strings are exactly those of the text output before French came)
     "explain.header": ("{label} ({kind}) <{iri}> — as of {date}", "{label} ({kind}) <{iri}> — au {date}"),
     "explain.kind.system": ("system", "système"),

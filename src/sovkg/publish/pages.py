@@ -4,12 +4,14 @@ Takes a :class:`~sovkg.derive.knowledge_graph.KnowledgeGraph` and an IRI; gives 
 dereferences to for a browser: its label and types, its validity dates (and whether it is in effect as
 of the graph's date), the ownership and exposure diagram for a system or an organisation, the exposure
 findings it takes part in (each step of the evidence with its sources), the rules whose results concern
-it, its sources, and every statement about it (outgoing) and pointing to it (incoming), derived ones
-marked. Inline CSS, no script, no external asset.
+it, its sources, every statement about it (outgoing) and pointing to it (incoming), derived ones
+marked, and the related facts one hop away (a stake it holds or is held by, a hosting arrangement, a
+certificate…) with their own values, validity dates and sources. For a named graph of the dataset, its
+number of triples. Inline CSS, no script, no external asset.
 
-The signature of :func:`entity_page` is stable: ``sovkg site`` writes these pages as a static site, and
-``sovkg serve`` may render them live with its own ``href`` (where a link to an IRI points) and
-``alternates`` (the same description in RDF formats).
+This is the one renderer of entity pages: ``sovkg site`` writes them as a static site, and ``sovkg
+serve`` renders them live with its own ``href`` (where a link to an IRI points), ``alternates`` (the
+same description in RDF formats) and ``nav`` (links to the endpoint and the dataset description).
 
 >>> import datetime as dt
 >>> from sovkg.derive.knowledge_graph import build
@@ -33,6 +35,7 @@ from sovkg.core.errors import UnknownEntityError
 from sovkg.core.i18n import check_lang
 from sovkg.core.namespaces import KG, SOV
 from sovkg.publish.html_report import display_label, finding_view, identity
+from sovkg.publish.linked_data import FACT_CLASSES
 from sovkg.publish.templating import render
 
 
@@ -42,6 +45,14 @@ class Alternate:
 
     name: str
     media_type: str
+    href: str
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A link in the page's header (the server's SPARQL endpoint, its dataset description…)."""
+
+    name: str
     href: str
 
 
@@ -59,18 +70,20 @@ def entity_page(
     alternates: Sequence[Alternate] = (),
     diagram: bool = True,
     home: str | None = None,
+    nav: Sequence[NavLink] = (),
     max_values: int = 200,
 ) -> str:
     """The HTML page of ``iri`` in ``lang`` (``"en"`` or ``"fr"``).
 
     ``href`` maps an IRI to the link the page uses for it (default: the IRI itself); ``alternates`` are
     listed as other formats and as ``<link rel="alternate">``; ``diagram`` draws the chain of a system
-    or an organisation when Graphviz's ``dot`` is installed; ``home`` links back to an index; each
-    property lists at most ``max_values`` values (an IRI a million companies point to stays one page).
-    An IRI the graph does not describe raises :class:`UnknownEntityError`.
+    or an organisation when Graphviz's ``dot`` is installed; ``home`` links back to an index and ``nav``
+    adds links beside it; each property lists at most ``max_values`` values (an IRI a million companies
+    point to stays one page). An IRI the graph never mentions raises :class:`UnknownEntityError`.
     """
     return render("entity.html", lang=lang, **entity_context(kg, iri, lang, href=href, alternates=alternates,
-                                                              diagram=diagram, home=home, max_values=max_values)) + "\n"
+                                                              diagram=diagram, home=home, nav=nav,
+                                                              max_values=max_values)) + "\n"
 
 
 def entity_context(
@@ -82,6 +95,7 @@ def entity_context(
     alternates: Sequence[Alternate] = (),
     diagram: bool = True,
     home: str | None = None,
+    nav: Sequence[NavLink] = (),
     max_values: int = 200,
 ) -> dict[str, Any]:
     """What :func:`entity_page` shows, as plain values."""
@@ -92,7 +106,7 @@ def entity_context(
     check_lang(lang)
     graph = kg.union
     node = URIRef(iri)
-    if (node, None, None) not in graph:
+    if (node, None, None) not in graph and (None, None, node) not in graph:
         raise UnknownEntityError(f"{iri}: no such entity in the graph")
     asserted = kg.asserted
 
@@ -128,7 +142,8 @@ def entity_context(
             "requirement_label": name(URIRef(r.requirement)) if r.requirement else None,
             "requirement_href": href(r.requirement) if r.requirement else None,
         })
-    sources = [source_ref(graph, s).to_json() for s in sorted(set(graph.objects(node, SOV.source)), key=str)]
+    def sources_of(term: Node) -> list[dict[str, Any]]:
+        return [source_ref(graph, s).to_json() for s in sorted(set(graph.objects(term, SOV.source)), key=str)]
 
     def value(term: Node, *, derived: bool) -> dict[str, Any]:
         if isinstance(term, Literal):
@@ -144,6 +159,17 @@ def entity_context(
         ((p, s, (s, p, node) not in asserted) for s, p in graph.subject_predicates(node)),
         value, name, href, max_values,
     )
+    related = []
+    for fact in _related_facts(graph, node, max_values):
+        related.append({
+            "iri": str(fact),
+            "label": name(fact),
+            "href": href(str(fact)),
+            "rows": _rows(((p, o, (fact, p, o) not in asserted) for p, o in graph.predicate_objects(fact)
+                           if p != SOV.source), value, name, href, max_values),
+            "sources": sources_of(fact),
+        })
+    named_graphs = {g.identifier for g in kg.dataset.graphs()}
     return {
         "iri": str(node),
         "label": name(node),
@@ -155,12 +181,23 @@ def entity_context(
         "svg": svg,
         "findings": findings,
         "results": results,
-        "sources": sources,
+        "sources": sources_of(node),
         "outgoing": outgoing,
         "incoming": incoming,
+        "related": related,
+        "graph_triples": len(kg.dataset.graph(node)) if node in named_graphs else None,
         "alternates": list(alternates),
         "home": home,
+        "nav": list(nav),
     }
+
+
+def _related_facts(graph: Any, node: URIRef, limit: int) -> list[Node]:
+    """The fact nodes one hop away from ``node`` (either direction), sorted by IRI, at most ``limit``."""
+    fact_types = {SOV[name] for name in FACT_CLASSES}
+    near = {o for o in graph.objects(node) if not isinstance(o, Literal)} | set(graph.subjects(None, node))
+    facts = [n for n in near if n != node and any(t in fact_types for t in graph.objects(n, RDF.type))]
+    return sorted(facts, key=str)[:limit]
 
 
 def _rows(

@@ -28,7 +28,9 @@ from sovkg.publish.sparql_protocol import QueryRequest, Reply
 
 @dataclass(frozen=True)
 class StoreSource:
-    """Where a worker gets its store: ``kind`` is ``"nquads"`` (load the file into memory) or ``"store"``."""
+    """Where a worker gets its store: ``kind`` is ``"nquads"`` (load the file into an in-memory Oxigraph
+    store), ``"store"`` (open an on-disk Oxigraph store read-only) or ``"rdflib"`` (load the N-Quads file
+    into an rdflib dataset: the rdflib backend, :mod:`sovkg.publish.sparql_rdflib`)."""
 
     kind: str
     path: str
@@ -38,6 +40,10 @@ def open_store(source: StoreSource) -> Any:
     """Open the store a worker queries (read-only for an on-disk store)."""
     import pyoxigraph as ox
 
+    if source.kind == "rdflib":
+        from sovkg.publish.sparql_rdflib import RdflibStore
+
+        return RdflibStore.load(source.path)
     if source.kind == "store":
         return ox.Store.read_only(source.path)
     store = ox.Store()

@@ -8,12 +8,19 @@ an in-memory store by :func:`store_from_graph`, an on-disk store is opened read-
   results negotiated by ``Accept`` or ``format`` (:mod:`sovkg.publish.sparql_protocol`); without a
   query, the service description in Turtle, or the query page for a browser; updates refused (403).
   Queries run in killable worker processes (:mod:`sovkg.publish.query_pool`) with a time limit and a
-  result-size cap; request bodies are bounded.
+  result-size cap; request bodies are bounded. Oxigraph evaluates them, or rdflib's SPARQL engine with
+  ``--engine rdflib`` (:mod:`sovkg.publish.sparql_rdflib`; the graph is then derived by the rdflib
+  reference pipeline too), for comparison.
 - ``/`` and ``/query``: the query page (YASGUI, vendored under ``static/``; no CDN), with the
   competency questions as example tabs.
 - ``/id/…``, ``/ns``, ``/ontology/…``, ``/graph/…``: every IRI the graph mints under
-  ``https://w3id.org/sovkg/`` (:mod:`sovkg.publish.linked_data`), as HTML, Turtle, JSON-LD or
-  N-Triples by content negotiation or ``?format=``.
+  ``https://w3id.org/sovkg/``, as Turtle, JSON-LD or N-Triples (:mod:`sovkg.publish.linked_data`) or
+  as the HTML entity page of the static site (:mod:`sovkg.publish.pages`, the one renderer of entity
+  pages), by content negotiation or ``?format=``. A page speaks the language of ``?lang=fr|en``, else
+  of ``Accept-Language``, else the server's ``--lang`` (:func:`page_language`); answers vary on
+  ``Accept`` and ``Accept-Language``.
+- ``/ontology`` (and ``/ns`` for a browser): the ontology documentation (pyLODE,
+  ``docs/ontology/index.html``).
 - ``/.well-known/void`` (and ``/void``): the VoID/DCAT description (:mod:`sovkg.publish.void`);
   ``/dataset.nq``: the whole dataset; ``/context.jsonld``: the JSON-LD context; ``/health``.
 
@@ -25,9 +32,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import html
 import sys
 import tempfile
+import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +51,8 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from sovkg.core.errors import SovkgInputError
+from sovkg.core.errors import SovkgInputError, UnknownEntityError
+from sovkg.core.i18n import LANGS, check_lang, message
 from sovkg.publish import linked_data
 from sovkg.publish.query_pool import QueryPool, StoreSource
 from sovkg.publish.sparql_protocol import QueryRequest, Reply, negotiate, parse_accept
@@ -68,6 +76,11 @@ class ServeSettings:
     """Bytes a request body or a GET query may hold (``--max-request-bytes``)."""
     workers: int = 2
     """Query worker processes, i.e. queries that run at once (``--workers``)."""
+    lang: str = "en"
+    """Language of the HTML pages when the request names none (``--lang``)."""
+    engine: str = "store"
+    """Who evaluates SPARQL (``--engine``): ``store``, Oxigraph; ``rdflib``, rdflib's SPARQL engine over the
+    same dataset (:mod:`sovkg.publish.sparql_rdflib`), behind the same guard, time limit and cap."""
 
 
 def store_from_graph(dataset: Any) -> ox.Store:
@@ -95,25 +108,34 @@ def create_app(
     facts: DatasetFacts | None = None,
     store_path: str | Path | None = None,
     base_url: str | None = None,
+    kg: Any = None,
 ) -> Starlette:
     """The ASGI application serving ``store``.
 
     Query workers open ``store_path`` read-only when it is given (an on-disk store), otherwise the
-    store is dumped once to a temporary N-Quads file that each worker loads into memory. The workers
-    start with the application (its lifespan) and stop with it.
+    store is dumped once to a temporary N-Quads file that each worker loads into memory (into an
+    rdflib dataset with ``settings.engine == "rdflib"``, whatever the store). The workers start with the
+    application (its lifespan) and stop with it.
+
+    ``kg`` is the :class:`~sovkg.derive.knowledge_graph.KnowledgeGraph` the HTML entity pages are
+    rendered from; without it, the graph the store holds is read (once, at the first page asked for)
+    with :func:`~sovkg.derive.knowledge_graph.open_knowledge_graph`.
     """
     config = settings or ServeSettings()
-    state = _State(store, config, facts or DatasetFacts(), base_url)
+    check_lang(config.lang)
+    if config.engine not in ("store", "rdflib"):
+        raise SovkgInputError(f"--engine {config.engine!r}: expected store or rdflib")
+    state = _State(store, config, facts or DatasetFacts(), base_url, kg)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         with tempfile.TemporaryDirectory(prefix="sovkg-serve-") as folder:
-            if store_path is not None:
+            if store_path is not None and config.engine == "store":
                 source = StoreSource("store", str(store_path))
             else:
                 dump = Path(folder) / "dataset.nq"
                 store.dump(str(dump), format=ox.RdfFormat.N_QUADS)
-                source = StoreSource("nquads", str(dump))
+                source = StoreSource("rdflib" if config.engine == "rdflib" else "nquads", str(dump))
             state.pool = QueryPool(source, size=config.workers, timeout=config.timeout)
             await run_in_threadpool(state.pool.start)
             try:
@@ -133,6 +155,7 @@ def create_app(
         Route("/examples.json", state.examples, methods=["GET"]),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
         Route("/ns", state.entity, methods=["GET"]),
+        Route("/ontology", state.ontology, methods=["GET"]),
         Route("/{kind:str}/{rest:path}", state.entity, methods=["GET"]),
     ]
     middleware = [
@@ -143,13 +166,17 @@ def create_app(
 
 
 class _State:
-    def __init__(self, store: ox.Store, settings: ServeSettings, facts: DatasetFacts, base_url: str | None) -> None:
+    def __init__(self, store: ox.Store, settings: ServeSettings, facts: DatasetFacts, base_url: str | None,
+                 kg: Any) -> None:
         self.store = store
         self.settings = settings
         self.facts = facts
         self.base_url = base_url
         self.pool: QueryPool | None = None
         self._void: dict[str, Any] = {}
+        self._kg = kg
+        self._kg_ready = False
+        self._kg_lock = threading.Lock()
 
     # ------------------------------------------------------------------------------------ SPARQL
 
@@ -229,22 +256,78 @@ class _State:
         if not (path == "/ns" or path.split("/")[1] in ("id", "ontology", "graph")):
             return PlainTextResponse("not found\n", status_code=404)
         iri = linked_data.iri_for_path(path) if path != "/ns" else "https://w3id.org/sovkg/ns"
+        fmt = request.query_params.get("format")
+        accept = request.headers.get("accept")
+        headers = {"Vary": "Accept, Accept-Language",
+                   "Link": '<?format=turtle>; rel="alternate"; type="text/turtle", '
+                           '<?format=jsonld>; rel="alternate"; type="application/ld+json"'}
+        if (fmt is None and _wants_html(accept)) or fmt == "html":
+            if path == "/ns":
+                return await self.ontology(request)
+            try:
+                lang = page_language(request.query_params.get("lang"), request.headers.get("accept-language"),
+                                     self.settings.lang)
+            except SovkgInputError as error:
+                return PlainTextResponse(f"{error}\n", status_code=400, headers=headers)
+            try:
+                page = await run_in_threadpool(self._page, iri, lang, "lang" in request.query_params)
+            except UnknownEntityError:
+                return PlainTextResponse(f"<{iri}> is not in this dataset\n", status_code=404, headers=headers)
+            return HTMLResponse(page, headers=headers | {"Content-Language": lang})
         if path == "/ns":
             graph = await run_in_threadpool(_vocabulary, self.store)
         else:
             graph = await run_in_threadpool(linked_data.describe, self.store, iri)
         if len(graph) == 0:
-            return PlainTextResponse(f"<{iri}> is not in this dataset\n", status_code=404)
-        fmt = request.query_params.get("format")
-        accept = request.headers.get("accept")
-        headers = {"Vary": "Accept", "Link": '<?format=turtle>; rel="alternate"; type="text/turtle", '
-                                               '<?format=jsonld>; rel="alternate"; type="application/ld+json"'}
-        if (fmt is None and _wants_html(accept)) or fmt == "html":
-            page = linked_data.render_html(graph, iri) if path != "/ns" else _vocabulary_html(graph)
-            return HTMLResponse(page, headers=headers)
+            return PlainTextResponse(f"<{iri}> is not in this dataset\n", status_code=404, headers=headers)
         name = negotiate(accept, fmt, _GRAPH_TYPES, 1)
         body = await run_in_threadpool(linked_data.serialize_description, graph, name)
         return Response(body, media_type=_GRAPH_TYPES[name], headers=headers)
+
+    def _knowledge_graph(self) -> Any:
+        """The graph the pages are rendered from, read and checked once (later requests only read it)."""
+        with self._kg_lock:
+            if not self._kg_ready:
+                from sovkg.check.shapes import validate
+
+                if self._kg is None:
+                    from sovkg.derive.knowledge_graph import open_knowledge_graph
+                    from sovkg.store.engine import LocalStore
+
+                    self._kg = open_knowledge_graph(LocalStore(self.store))
+                _ = self._kg.union, self._kg.asserted, self._kg.findings
+                validate(self._kg)  # memoised on the graph: every page reads the same results
+                self._kg_ready = True
+            return self._kg
+
+    def _page(self, iri: str, lang: str, explicit: bool) -> str:
+        """The entity page of ``iri``; links to other IRIs of the graph stay on this server (and keep
+        ``?lang`` when the request named it)."""
+        from sovkg.publish.pages import Alternate, NavLink, entity_page
+
+        suffix = f"?lang={lang}" if explicit else ""
+
+        def href(target: str) -> str:
+            local = linked_data.path_for_iri(target)
+            if local is None:
+                return target
+            where, hash_, fragment = local.partition("#")
+            return where + suffix + hash_ + fragment
+
+        alternates = [Alternate(name, _GRAPH_TYPES[key], f"?format={key}")
+                      for key, name in (("turtle", "Turtle"), ("jsonld", "JSON-LD"), ("ntriples", "N-Triples"))]
+        nav = [NavLink(message("sparql_endpoint", lang), "/sparql"),
+               NavLink(message("dataset_description", lang), "/.well-known/void")]
+        return entity_page(self._knowledge_graph(), iri, lang, href=href, alternates=alternates, home="/", nav=nav)
+
+    async def ontology(self, request: Request) -> Response:
+        from sovkg.core.resources import resource_path
+
+        page = resource_path("docs/ontology/index.html")
+        if not page.is_file():
+            return PlainTextResponse("the ontology documentation is not installed with this copy of sovkg\n",
+                                     status_code=404)
+        return HTMLResponse(await run_in_threadpool(page.read_text, encoding="utf-8"))
 
     async def void(self, request: Request) -> Response:
         base = self._base(request)
@@ -266,7 +349,8 @@ class _State:
         return JSONResponse(await run_in_threadpool(example_queries))
 
     async def health(self, request: Request) -> Response:
-        return JSONResponse({"status": "ok", "killed_workers": self.pool.killed if self.pool else 0})
+        return JSONResponse({"status": "ok", "engine": self.settings.engine,
+                             "killed_workers": self.pool.killed if self.pool else 0})
 
     async def query_page(self, request: Request) -> Response:
         return HTMLResponse(_QUERY_PAGE)
@@ -277,6 +361,27 @@ class _State:
 
 class _TooLarge(Exception):
     pass
+
+
+def page_language(asked: str | None, accept_language: str | None, default: str = "en") -> str:
+    """The language of a page: ``asked`` (the ``lang`` parameter) when given, else the preferred language of
+    ``accept_language`` that sovkg speaks, else ``default``. An unsupported ``asked`` is refused.
+
+    >>> page_language(None, "fr-FR,fr;q=0.9,en;q=0.8"), page_language("en", "fr"), page_language(None, "de, *")
+    ('fr', 'en', 'en')
+    >>> page_language(None, "de;q=1, en;q=0.2, fr;q=0.5", "en"), page_language(None, None, "fr")
+    ('fr', 'fr')
+    """
+    if asked is not None:
+        if asked not in LANGS:
+            raise SovkgInputError(f"lang={asked!r}: choose one of {', '.join(LANGS)}")
+        return asked
+    best: tuple[float, int, str] | None = None
+    for position, (tag, quality) in enumerate(parse_accept(accept_language or "")):
+        primary = tag.split("-", 1)[0]
+        if quality > 0 and primary in LANGS and (best is None or (quality, -position) > best[:2]):
+            best = (quality, -position, primary)
+    return best[2] if best is not None else default
 
 
 def _wants_html(accept: str | None) -> bool:
@@ -318,25 +423,6 @@ def _vocabulary(store: ox.Store) -> Any:
         graph.add((from_oxigraph_term(triple.subject), from_oxigraph_term(triple.predicate),
                    from_oxigraph_term(triple.object)))
     return graph
-
-
-def _vocabulary_html(graph: Any) -> str:
-    from rdflib import RDF, URIRef
-
-    terms = sorted({s for s in graph.subjects() if str(s).startswith("https://w3id.org/sovkg/ns#")}, key=str)
-    items = []
-    for term in terms:
-        name = str(term).split("#", 1)[1]
-        kinds = ", ".join(linked_data.label(graph, t) for t in graph.objects(term, RDF.type))
-        definition = graph.value(term, URIRef("http://www.w3.org/2004/02/skos/core#definition"))
-        items.append(f'<dt id="{html.escape(name)}"><a href="#{html.escape(name)}">sov:{html.escape(name)}</a> '
-                     f"<span class=tag>{html.escape(kinds)}</span> — {html.escape(linked_data.label(graph, term))}</dt>"
-                     f"<dd>{html.escape(str(definition or ''))}</dd>")
-    return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>sovkg vocabulary</title>"
-            f"<style>body{{font:15px/1.45 system-ui,sans-serif;max-width:1000px;margin:auto;padding:20px}}"
-            f"dd{{margin:0 0 .8em 1.5em;color:#333}}.tag{{color:#789;font-size:.8em}}</style></head><body>"
-            f"<h1>sovkg vocabulary <small>https://w3id.org/sovkg/ns#</small></h1><dl>{''.join(items)}</dl>"
-            f"</body></html>\n")
 
 
 def example_queries() -> list[dict[str, str]]:
@@ -431,7 +517,8 @@ def serve(app: Starlette, *, host: str = "127.0.0.1", port: int = 8000,
 def run_cli(args: Any) -> int:
     """The ``sovkg serve`` command: build or open the store, then serve it until interrupted."""
     settings = ServeSettings(timeout=args.timeout, max_rows=args.max_rows,
-                             max_request_bytes=args.max_request_bytes, workers=args.workers)
+                             max_request_bytes=args.max_request_bytes, workers=args.workers, lang=args.lang,
+                             engine=args.engine)
     if args.timeout <= 0 or args.max_rows < 0 or args.workers < 1 or args.max_request_bytes < 1024:
         raise SovkgInputError("--timeout must be > 0, --max-rows >= 0, --workers >= 1, --max-request-bytes >= 1024")
     if not 0 <= args.port <= 65535:
@@ -439,21 +526,29 @@ def run_cli(args: Any) -> int:
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"sovkg: warning: listening on {args.host}, not only on this machine (loopback); "
               "the endpoint is read-only and has no authentication", file=sys.stderr)
+    if getattr(args, "endpoint", None):
+        raise SovkgInputError("--endpoint does not apply to serve: it serves the bundled case and --data, or an "
+                              "Oxigraph store (--store PATH)")
     store_path = None
+    kg = None
     if args.store:
+        if args.data or args.scenario or args.at or args.no_case:
+            raise SovkgInputError("--data, --no-case, --scenario and --at do not apply to --store, which holds a "
+                                  "graph derived already (`sovkg derive --store PATH --at DATE`)")
         store = open_disk_store(args.store)
         store_path = args.store
         facts = DatasetFacts()
     else:
         from sovkg.derive.knowledge_graph import build
 
-        kg = build(args.data, include_case=not args.no_case, as_of=args.as_of, scenario=args.scenario)
+        kg = build(args.data, include_case=not args.no_case, as_of=args.as_of, scenario=args.scenario,
+                   engine=args.engine)
         store = store_from_graph(kg.dataset)
         facts = DatasetFacts(as_of=kg.as_of, derived_at=dt.datetime.now(dt.UTC))
-    app = create_app(store, settings=settings, facts=facts, store_path=store_path)
+    app = create_app(store, settings=settings, facts=facts, store_path=store_path, kg=kg)
     serve(app, host=args.host, port=args.port, announce=lambda text: print(f"sovkg: {text}", file=sys.stderr))
     return 0
 
 
-__all__ = ["ServeSettings", "create_app", "example_queries", "open_disk_store", "run_cli", "serve",
-           "store_from_graph"]
+__all__ = ["ServeSettings", "create_app", "example_queries", "open_disk_store", "page_language", "run_cli",
+           "serve", "store_from_graph"]

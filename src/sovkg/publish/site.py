@@ -7,11 +7,14 @@ server can publish:
   (:func:`sovkg.publish.pages.entity_page`, links between pages relative), with the same description
   (the statements about the entity and those pointing to it) in ``.ttl``, ``.jsonld`` and ``.nt``;
 - ``index.html`` (every entity, by kind) and ``report.html`` (:mod:`sovkg.publish.html_report`);
+- ``ontology/index.html``, the ontology documentation (``docs/ontology/index.html``, pyLODE), and
+  ``ontology/sovkg.ttl``, the ontology modules in one Turtle file;
 - ``.htaccess`` for an Apache host of the site itself: media types, and content negotiation from
   ``id/<path>`` to the ``.html``/``.ttl``/``.jsonld``/``.nt`` file;
 - with ``site_url``, ``w3id/.htaccess``: the redirect rules to copy into the w3id.org repository as
   ``sovkg/.htaccess``, sending ``https://w3id.org/sovkg/id/*`` to the site (303, by ``Accept`` or by
-  extension).
+  extension), and the vocabulary and ontology IRIs (``…/ns#…``, ``…/ontology/…``) to the ontology's
+  documentation or, for ``Accept: text/turtle``, its Turtle.
 
 The site is built in a temporary folder beside ``DIR`` and moved into place only when complete; a
 previous site in ``DIR`` is replaced whole, and a folder that is not empty and not a sovkg site is left
@@ -44,6 +47,11 @@ from sovkg.core.namespaces import KG, PREFIXES
 
 MARKER = ".sovkg-site"
 """The file that marks a folder as a site sovkg wrote (and may replace)."""
+
+ONTOLOGY_PAGE = "ontology/index.html"
+"""Where the site holds the ontology documentation."""
+ONTOLOGY_TURTLE = "ontology/sovkg.ttl"
+"""Where the site holds the ontology modules, merged into one Turtle file."""
 
 RDF_FORMATS: tuple[tuple[str, str, str, str], ...] = (
     ("ttl", "turtle", "text/turtle", "Turtle"),
@@ -153,6 +161,11 @@ def htaccess_w3id(site_url: str) -> str:
         f"RewriteRule ^id/(.+)$ {base}/id/$1.html [R=303,L]",
         f"RewriteRule ^id/?$ {base}/index.html [R=303,L]",
         "",
+        "# The vocabulary (ns#Term) and the ontology modules: the documentation, or the Turtle.",
+        "RewriteCond %{HTTP_ACCEPT} text/turtle",
+        f"RewriteRule ^(ns|ontology(/.*)?)$ {base}/{ONTOLOGY_TURTLE} [R=303,L]",
+        f"RewriteRule ^(ns|ontology(/.*)?)$ {base}/{ONTOLOGY_PAGE} [R=303,L]",
+        "",
     ])
 
 
@@ -209,7 +222,7 @@ def write_site(kg: Any, folder: Path, *, lang: str = "en", site_url: str | None 
                html_report(kg, lang=lang, href=_linker("report.html", known),
                            diagrams=diagrams))
         _write(building / ".htaccess", htaccess_site())
-        files += 3
+        files += 3 + _write_ontology(building)
         if w3id is not None:
             _write(building / "w3id" / ".htaccess", w3id)
             files += 1
@@ -220,6 +233,25 @@ def write_site(kg: Any, folder: Path, *, lang: str = "en", site_url: str | None 
         shutil.rmtree(building, ignore_errors=True)
         raise
     return SiteSummary(folder=folder, pages=len(entries), files=files)
+
+
+def _write_ontology(building: Path) -> int:
+    """Write the ontology's documentation page (when this copy of sovkg ships it) and Turtle; the number of
+    files written."""
+    from sovkg.core.resources import resource_path
+    from sovkg.publish.ontology_docs import ontology_files
+
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True)
+    for path in ontology_files():
+        graph.parse(path, format="turtle")
+    _write(building / ONTOLOGY_TURTLE, graph.serialize(format="turtle", encoding="utf-8"))
+    page = resource_path("docs/ontology/index.html")
+    if not page.is_file():
+        return 1
+    _write(building / ONTOLOGY_PAGE, page.read_bytes())
+    return 2
 
 
 def _linker(current: str, pages: Container[str]) -> Callable[[str], str]:

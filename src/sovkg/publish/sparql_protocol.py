@@ -2,10 +2,11 @@
 
 Takes a :class:`QueryRequest` (the query text, the client's ``Accept`` header or ``format``
 parameter, the protocol's ``default-graph-uri``/``named-graph-uri``) and a pyoxigraph
-:class:`~pyoxigraph.Store`; gives a :class:`Reply` (HTTP status, media type, body). The query is
-checked by :mod:`sovkg.publish.sparql_guard` before anything is evaluated; SELECT and ASK results
-are written as SPARQL JSON, XML, CSV or TSV, CONSTRUCT and DESCRIBE results as Turtle, N-Triples,
-JSON-LD, RDF/XML, N-Quads or TriG. A result with more than ``max_rows`` rows (or triples) is refused
+:class:`~pyoxigraph.Store` (or the rdflib backend, :mod:`sovkg.publish.sparql_rdflib`); gives a
+:class:`Reply` (HTTP status, media type, body). The query is checked by
+:mod:`sovkg.publish.sparql_guard` before anything is evaluated; SELECT and ASK results are written as
+SPARQL JSON, XML, CSV or TSV, CONSTRUCT and DESCRIBE results as Turtle, N-Triples, JSON-LD, RDF/XML,
+N-Quads or TriG. A result with more than ``max_rows`` rows (or triples) is refused
 as a whole, never truncated silently.
 
 This module runs inside the worker processes of :mod:`sovkg.publish.query_pool`; it never blocks on
@@ -144,8 +145,12 @@ class ResultTooLarge(Exception):
     """The result has more rows (or triples) than the server's cap."""
 
 
-def answer(store: ox.Store, request: QueryRequest, known_graphs: Collection[str] | None = None) -> Reply:
-    """Check, evaluate and serialise one query; every failure becomes an error :class:`Reply`."""
+def answer(store: Any, request: QueryRequest, known_graphs: Collection[str] | None = None) -> Reply:
+    """Check, evaluate and serialise one query; every failure becomes an error :class:`Reply`.
+
+    ``store`` is a pyoxigraph :class:`~pyoxigraph.Store`, or anything with its ``query`` and
+    ``named_graphs`` (:class:`sovkg.publish.sparql_rdflib.RdflibStore`, the rdflib backend).
+    """
     if known_graphs is None:
         known_graphs = {str(g.value) for g in store.named_graphs()}
     try:
@@ -271,8 +276,8 @@ def _capped(result: Any, cap: int) -> list[Any]:
 
 
 def serialize_results(result: Any, name: str, cap: int) -> bytes:
-    """Write a pyoxigraph ``QuerySolutions`` or ``QueryBoolean`` in a SPARQL results format."""
-    if isinstance(result, ox.QueryBoolean):
+    """Write a pyoxigraph ``QuerySolutions`` or ``QueryBoolean`` (or a ``bool``) in a SPARQL results format."""
+    if isinstance(result, (bool, ox.QueryBoolean)):
         return _boolean(bool(result), name)
     variables = [v.value for v in result.variables]
     keys = list(result.variables)
