@@ -447,11 +447,18 @@ def _query(args: argparse.Namespace) -> int:
 
 
 def _cached(args: argparse.Namespace) -> Any:
-    """The store engine's derived store from an earlier run on the same inputs, as a light graph, else None."""
-    if args.engine != "store" or args.store or args.endpoint or args.scenario:
-        return None
+    """The store engine's derived store from an earlier run on the same inputs, or the derived ``--store PATH``,
+    as a light graph (no rdflib copy of the store), else None."""
     from types import SimpleNamespace
 
+    if args.store and not args.endpoint and not (args.data or args.scenario or args.at):
+        from sovkg.derive.knowledge_graph import derived_on
+        from sovkg.store.engine import open_existing_store
+
+        local = open_existing_store(args.store)
+        return SimpleNamespace(engine="store", store=local, as_of=derived_on(local))
+    if args.engine != "store" or args.store or args.endpoint or args.scenario:
+        return None
     from sovkg.derive.knowledge_graph import cached_store
 
     store = cached_store(args.data, include_case=not args.no_case, as_of=_as_of(args))
