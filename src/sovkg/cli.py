@@ -439,6 +439,9 @@ def _query(args: argparse.Namespace) -> int:
         if not sep or not name.strip():
             raise SovkgInputError(f"--param {item!r}: expected NAME=VALUE")
         params.append((name.strip().lstrip("?$"), value.strip()))
+    opened = _cached(args) if args.store and not params else None
+    if opened is not None:  # --store PATH: queried as it is, with no rdflib copy of the store
+        return _print_query(args, opened, spec, {})
     kg = _build(args)
     from sovkg.ask.entities import resolve_binding
 
@@ -493,7 +496,7 @@ def _derive(args: argparse.Namespace) -> int:
 
 def _print_query(args: argparse.Namespace, kg: Any, query: Any, bindings: dict[str, Any]) -> int:
     """Run a query (a QuerySpec or a shipped query's name) within its time limit; print it in ``args.format``."""
-    from sovkg.ask.queries import find_query, run_query, run_query_endpoint
+    from sovkg.ask.queries import find_query, run_query, run_query_endpoint, run_query_store
     from sovkg.core.progress import progress
     from sovkg.core.watchdog import DEFAULT_TIMEOUT, time_limit
     from sovkg.publish.query_results import print_result
@@ -508,6 +511,8 @@ def _print_query(args: argparse.Namespace, kg: Any, query: Any, bindings: dict[s
     with time_limit(seconds, message), progress(f"Running {spec.name}"):
         if isinstance(store, EndpointStore):
             result = run_query_endpoint(store, spec, bindings)
+        elif store is not None and not hasattr(kg, "union"):  # a derived store opened with no rdflib copy
+            result = run_query_store(store.store, spec, bindings)
         else:
             result = run_query(kg.union, spec, bindings, named_graphs=kg.dataset,
                                allow_service=getattr(args, "allow_remote", False))
