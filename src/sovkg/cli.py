@@ -458,7 +458,7 @@ def _cached(args: argparse.Namespace) -> Any:
         from sovkg.derive.knowledge_graph import derived_on
         from sovkg.store.engine import open_existing_store
 
-        local = open_existing_store(args.store)
+        local = open_existing_store(args.store, read_only=True)
         return SimpleNamespace(engine="store", store=local, as_of=derived_on(local))
     if args.engine != "store" or args.store or args.endpoint or args.scenario:
         return None
