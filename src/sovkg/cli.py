@@ -442,6 +442,9 @@ def _query(args: argparse.Namespace) -> int:
         if not sep or not name.strip():
             raise SovkgInputError(f"--param {item!r}: expected NAME=VALUE")
         params.append((name.strip().lstrip("?$"), value.strip()))
+    opened = _cached(args) if args.store and not params else None
+    if opened is not None:  # --store PATH: queried as it is, with no rdflib copy of the store
+        return _print_query(args, opened, spec, {})
     kg = _build(args)
     from sovkg.ask.entities import resolve_binding
 
@@ -450,11 +453,18 @@ def _query(args: argparse.Namespace) -> int:
 
 
 def _cached(args: argparse.Namespace) -> Any:
-    """The store engine's derived store from an earlier run on the same inputs, as a light graph, else None."""
-    if args.engine != "store" or args.store or args.endpoint or args.scenario:
-        return None
+    """The store engine's derived store from an earlier run on the same inputs, or the derived ``--store PATH``,
+    as a light graph (no rdflib copy of the store), else None."""
     from types import SimpleNamespace
 
+    if args.store and not args.endpoint and not (args.data or args.scenario or args.at):
+        from sovkg.derive.knowledge_graph import derived_on
+        from sovkg.store.engine import open_existing_store
+
+        local = open_existing_store(args.store, read_only=True)
+        return SimpleNamespace(engine="store", store=local, as_of=derived_on(local))
+    if args.engine != "store" or args.store or args.endpoint or args.scenario:
+        return None
     from sovkg.derive.knowledge_graph import cached_store
 
     store = cached_store(args.data, include_case=not args.no_case, as_of=_as_of(args))
@@ -489,7 +499,7 @@ def _derive(args: argparse.Namespace) -> int:
 
 def _print_query(args: argparse.Namespace, kg: Any, query: Any, bindings: dict[str, Any]) -> int:
     """Run a query (a QuerySpec or a shipped query's name) within its time limit; print it in ``args.format``."""
-    from sovkg.ask.queries import find_query, run_query, run_query_endpoint
+    from sovkg.ask.queries import find_query, run_query, run_query_endpoint, run_query_store
     from sovkg.core.progress import progress
     from sovkg.core.watchdog import DEFAULT_TIMEOUT, time_limit
     from sovkg.publish.query_results import print_result
@@ -504,6 +514,8 @@ def _print_query(args: argparse.Namespace, kg: Any, query: Any, bindings: dict[s
     with time_limit(seconds, message), progress(f"Running {spec.name}"):
         if isinstance(store, EndpointStore):
             result = run_query_endpoint(store, spec, bindings)
+        elif store is not None and not hasattr(kg, "union"):  # a derived store opened with no rdflib copy
+            result = run_query_store(store.store, spec, bindings)
         else:
             result = run_query(kg.union, spec, bindings, named_graphs=kg.dataset,
                                allow_service=getattr(args, "allow_remote", False))

@@ -115,3 +115,13 @@ def test_report_json_is_byte_identical_between_engines() -> None:
     _, store = run("report", "--format", "json", "--at", DAY, "--no-cache")
     _, reference = run("report", "--format", "json", "--at", DAY, "--no-cache", "--engine", "rdflib")
     assert store == reference and json.loads(store)["findings"]
+
+
+def test_questions_and_exposure_from_the_store(derived_store: Path) -> None:
+    """``query`` and ``exposure`` with ``--store`` read the store itself (no rdflib copy): the local answers."""
+    _, local = run("query", "CQ01", "--format", "json", "--at", DAY)
+    code, stored = run("query", "CQ01", "--format", "json", "--store", str(derived_store))
+    assert code == 0 and json.loads(stored) == json.loads(local)
+    _, local = run("exposure", "--format", "json", "--at", DAY)
+    code, stored = run("exposure", "--format", "json", "--store", str(derived_store))
+    assert code == 0 and json.loads(stored) == json.loads(local) != []

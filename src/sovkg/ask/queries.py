@@ -71,6 +71,7 @@ __all__ = [
     "run_query",
     "run_query_endpoint",
     "run_query_oxigraph",
+    "run_query_store",
     "to_sparql_json",
 ]
 
@@ -390,12 +391,30 @@ def run_query_endpoint(
     declared = {m.lower() for m in re.findall(r"PREFIX\s+([\w-]*):", text, flags=re.IGNORECASE)}
     prologue = "".join(f"PREFIX {p}: <{n}>\n" for p, n in PREFIXES.items() if p.lower() not in declared)
     if form in ("CONSTRUCT", "DESCRIBE"):
-        graph = rdflib.Graph().parse(data=endpoint.raw(prologue + text, "application/n-triples"), format="nt")
-        result = rdflib.query.Result(form)
-        result.graph = graph
-        return result
+        return _graph_result(form, endpoint.raw(prologue + text, "application/n-triples"))
     body = endpoint.raw(prologue + text, "application/sparql-results+json")
     return rdflib.query.Result.parse(io.BytesIO(body), format="json")
+
+
+def run_query_store(
+    store: ox.Store, spec: QuerySpec, bindings: Mapping[str, Node] | None = None
+) -> rdflib.query.Result:
+    """Run a query with Oxigraph on a derived store, the answer as an rdflib :class:`~rdflib.query.Result`
+    (what :func:`run_query_endpoint` gives for a SPARQL endpoint), so that ``sovkg query --store PATH`` needs
+    no rdflib copy of the store. Numbers come in Oxigraph's canonical form (``30``, not ``30.0``), as from an
+    endpoint."""
+    result = run_query_oxigraph(store, spec, bindings)
+    if isinstance(result, ox.QueryTriples):
+        return _graph_result("CONSTRUCT", result.serialize(format=ox.RdfFormat.N_TRIPLES) or b"")
+    body = result.serialize(format=ox.QueryResultsFormat.JSON) or b""
+    return rdflib.query.Result.parse(io.BytesIO(body), format="json")
+
+
+def _graph_result(form: str, ntriples: bytes) -> rdflib.query.Result:
+    """A CONSTRUCT or DESCRIBE answer given as N-Triples, as an rdflib result."""
+    result = rdflib.query.Result(form)
+    result.graph = rdflib.Graph().parse(data=ntriples, format="nt")
+    return result
 
 
 def _is_syntax_error(error: Exception) -> bool:

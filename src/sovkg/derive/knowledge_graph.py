@@ -161,12 +161,7 @@ def open_knowledge_graph(store: LocalStore | EndpointStore) -> KnowledgeGraph:
     """
     from sovkg.store.oxigraph import from_oxigraph_term
 
-    rows = store.select(f"SELECT ?day WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ <{INFERRED_GRAPH}> "
-                        f"<https://w3id.org/sovkg/ns#asOf> ?day }} }}")
-    if not rows:
-        where = getattr(store, "url", None) or getattr(store, "path", None) or "the store"
-        raise SovkgInputError(f"{where}: holds no derived graph (run `sovkg derive --store PATH` first)")
-    day = dt.date.fromisoformat(str(from_oxigraph_term(rows[0]["day"])))
+    day = derived_on(store)
     dataset = Dataset()
     quads = store.quads() if isinstance(store, EndpointStore) else store.store.quads_for_pattern(None, None, None, None)
     graphs: dict[str, Graph] = {}
@@ -180,6 +175,16 @@ def open_knowledge_graph(store: LocalStore | EndpointStore) -> KnowledgeGraph:
     kg = KnowledgeGraph(dataset=dataset, as_of=day, engine="store")
     kg.memo["store"] = store
     return kg
+
+
+def derived_on(store: LocalStore | EndpointStore) -> dt.date:
+    """The date the store's inferred graph was derived for (``sov:asOf``); an input error when it holds none."""
+    rows = store.select(f"SELECT ?day WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ <{INFERRED_GRAPH}> "
+                        f"<https://w3id.org/sovkg/ns#asOf> ?day }} }}")
+    if not rows:
+        where = getattr(store, "url", None) or getattr(store, "path", None) or "the store"
+        raise SovkgInputError(f"{where}: holds no derived graph (run `sovkg derive --store PATH` first)")
+    return dt.date.fromisoformat(rows[0]["day"].value)
 
 
 def cached_store(

@@ -60,6 +60,15 @@ DATED_BY_VALIDITY = (
 """Classes whose instances are dated by ``sov:validFrom``."""
 
 
+READS = (
+    (SOV.Event, SOV.Source, *DATED_BY_VALIDITY),
+    (SOV.date, DCTERMS.date, SOV.validFrom, SOV.planned, SOV.resultsIn, SOV.awardedOn, SOV.attestedOn, SOV.scheme,
+     SOV.hostedSystem),
+)
+"""(The classes whose instances, the predicates whose triples) :func:`known_triples` reads: the store engine
+extracts only these (:func:`sovkg.derive.store_rules.derive_store`)."""
+
+
 def earliest(value: Node | None, subject: Node) -> dt.date | None:
     """The earliest day a date literal can stand for (``None`` when absent or not a date).
 

@@ -91,6 +91,7 @@ from sovkg.core.errors import SovkgInputError
 from sovkg.core.i18n import message
 from sovkg.core.namespaces import KG, SOV
 from sovkg.derive.common import Rule, as_number, derived_iri, in_effect, instances, label
+from sovkg.derive.reachability import Component, components
 
 Triple = tuple[Node, Node, Node]
 Measure = TypingLiteral["capital", "voting"]
@@ -198,8 +199,6 @@ _In = tuple[int, float, float, float, bool]
 """An in-edge of a held organisation: (holder, low weight, high base weight, high headroom, unknown)."""
 
 
-Component = int | list[int]
-"""A strongly connected component: one organisation (an int), or several on a cycle (a list)."""
 
 
 class _Net:
@@ -305,74 +304,8 @@ def _fraction(percent: float | None) -> float:
 
 
 def _components(net: _Net) -> list[Component]:
-    """Strongly connected components, holders before what they hold.
-
-    Kahn's algorithm first peels every organisation with no cycle above it (most of them, in
-    topological order); what is left (the cycles and what they hold, closed under "held by") goes
-    through an iterative Tarjan, which emits components after everything they hold.
-    """
-    n = len(net.names)
-    outs = net.outs
-    pending = [len(ins) for ins in net.ins]  # distinct holders not yet placed
-    order: list[Component] = [x for x in range(n) if not pending[x]]
-    position = 0
-    while position < len(order):
-        x = order[position]
-        position += 1
-        for y in outs[x]:  # type: ignore[index]
-            left = pending[y] - 1
-            pending[y] = left
-            if not left:
-                order.append(y)
-    if len(order) == n:
-        return order
-    index = [-1] * n
-    lowlink = [0] * n
-    on_stack = [False] * n
-    stack: list[int] = []
-    found: list[Component] = []
-    counter = 0
-    for root in range(n):
-        if not pending[root] or index[root] != -1:
-            continue
-        index[root] = lowlink[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack[root] = True
-        work = [(root, iter(outs[root]))]
-        while work:
-            node, successors = work[-1]
-            for succ in successors:
-                if index[succ] == -1:
-                    index[succ] = lowlink[succ] = counter
-                    counter += 1
-                    stack.append(succ)
-                    on_stack[succ] = True
-                    work.append((succ, iter(outs[succ])))
-                    break
-                if on_stack[succ] and index[succ] < lowlink[node]:
-                    lowlink[node] = index[succ]
-            else:
-                work.pop()
-                if work:
-                    parent = work[-1][0]
-                    if lowlink[node] < lowlink[parent]:
-                        lowlink[parent] = lowlink[node]
-                if lowlink[node] == index[node]:
-                    member = stack.pop()
-                    on_stack[member] = False
-                    if member == node:
-                        found.append(node)
-                    else:
-                        component = [member]
-                        while member != node:
-                            member = stack.pop()
-                            on_stack[member] = False
-                            component.append(member)
-                        found.append(component)
-    found.reverse()
-    return order + found
-
+    """Strongly connected components of the stake graph, holders before what they hold."""
+    return components(net.outs)
 
 def _inverse(matrix: list[list[float]]) -> list[list[float]] | None:
     """``(I - M)⁻¹`` by Gauss-Jordan, or None when the series ``I + M + M² + …`` diverges."""

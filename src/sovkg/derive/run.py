@@ -200,6 +200,14 @@ def acceptance_end(graph: Graph, scheme: Node) -> dt.date | None:
     return min(known) if known else None
 
 
+RENEWAL_READS = (
+    (SOV.Certificate,),
+    (SOV.inEffect, SOV.planned, SOV.validFrom, SOV.scheme, DCTERMS.isVersionOf, SOV.certificateHolder,
+     SOV.coversOffer),
+)
+"""(The classes whose instances, the predicates whose triples) :func:`renewal_triples` reads."""
+
+
 def renewal_triples(graph: Graph, day: dt.date) -> Iterator[Triple]:
     """``sov:renewalUnknown true`` on a certificate that has ended on ``day`` — by its own
     ``sov:validUntil`` or because its scheme is no longer accepted — when no certificate of the same

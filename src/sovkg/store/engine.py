@@ -205,13 +205,19 @@ def open_store(path: str | Path | None = None) -> LocalStore:
         raise SovkgInputError(f"{folder}: cannot open the store ({error})") from None
 
 
-def open_existing_store(path: str | Path) -> LocalStore:
-    """The on-disk store at ``path``, which must exist (``sovkg derive --store PATH`` or an importer made it)."""
+def open_existing_store(path: str | Path, *, read_only: bool = False) -> LocalStore:
+    """The on-disk store at ``path``, which must exist (``sovkg derive --store PATH`` or an importer made it);
+    ``read_only`` opens it without taking its lock, so that several readers may share it."""
     folder = Path(path)
     if not folder.is_dir():
         raise SovkgInputError(f"{folder}: no such store (fill it with `sovkg derive --store {folder}`)")
     if not (folder / "CURRENT").is_file():  # every RocksDB folder has one; do not create a store here
         raise SovkgInputError(f"{folder}: not an Oxigraph store (fill it with `sovkg derive --store {folder}`)")
+    if read_only:
+        try:
+            return LocalStore(ox.Store.read_only(str(folder)), folder)
+        except OSError as error:
+            raise SovkgInputError(f"{folder}: cannot open the store ({error})") from None
     return open_store(folder)
 
 
