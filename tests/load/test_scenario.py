@@ -582,7 +582,7 @@ def test_diff_between_two_dates_warnings_on_arrangements_and_systems() -> None:
         ("hosting/mon-espace-sante-messagerie-atos-infogerance", LAPSED, "org/atos-infogerance"),
         # Octo Technology (consortium member since 2020) is reached by the CLOUD Act through its group
         ("hosting/mon-espace-sante-atos", UNDISCLOSED, CLOUD),
-        # ... and a member of the 2024 Mon espace santé–DMP consortium, which covers the historic DMP
+        # ... and a member of the 2024 Mon espace santé-DMP consortium, which covers the historic DMP
         ("hosting/dmp-historique-santeos", UNDISCLOSED, CLOUD),
     ])
 

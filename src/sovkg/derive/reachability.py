@@ -10,7 +10,7 @@ ownership (:mod:`sovkg.derive.ownership`) and the store engine's ``prp-trp`` rul
 (:mod:`sovkg.derive.store_rules`), where a ring of 300 companies each controlling the next has
 90,000 ``sov:controls`` pairs but only 300 edges.
 
->>> components([[1], [2], [0], []])  # a 3-cycle holding node 3
+>>> components([[1], [2], [0, 3], []])  # a 3-cycle holding node 3: the cycle first
 [[2, 1, 0], 3]
 >>> sorted(transitive_closure([("a", "b"), ("b", "c"), ("c", "b")]))
 [('a', 'b'), ('a', 'c'), ('b', 'b'), ('b', 'c'), ('c', 'b'), ('c', 'c')]
