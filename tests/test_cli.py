@@ -245,3 +245,23 @@ def test_expiring_rejects_a_negative_window():
     run = sovkg("expiring", "--within", "-3")
     assert run.returncode == 2
     assert "cannot be negative" in run.stderr
+
+
+def test_query_on_unchanged_inputs_starts_from_the_derived_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """The second ``sovkg query`` on the same inputs and date runs on the derived store the first one left in the
+    cache (no graph is built), and prints the same answer, decimals included (``39.0`` from either engine)."""
+    from sovkg import cli
+
+    monkeypatch.setenv("SOVKG_CACHE_DIR", str(tmp_path))
+    args = ["query", "CQ18-non-eu-holders-above-thresholds", "--format", "json", "--at", "2026-11-29"]
+    assert cli.main(args) == 0
+    first = capsys.readouterr().out
+
+    def no_build(_: object) -> None:
+        raise AssertionError("the graph was built again")
+
+    monkeypatch.setattr(cli, "_build", no_build)
+    assert cli.main(args) == 0
+    assert capsys.readouterr().out == first
+    assert '"value": "39.0"' in first

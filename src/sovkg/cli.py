@@ -442,8 +442,10 @@ def _query(args: argparse.Namespace) -> int:
         if not sep or not name.strip():
             raise SovkgInputError(f"--param {item!r}: expected NAME=VALUE")
         params.append((name.strip().lstrip("?$"), value.strip()))
-    opened = _cached(args) if args.store and not params else None
-    if opened is not None:  # --store PATH: queried as it is, with no rdflib copy of the store
+    # --store PATH, or the derived store an earlier run left for the same inputs: queried as it is, with no
+    # rdflib copy of the store (parameters are resolved by label on the graph, SERVICE needs rdflib's client)
+    opened = _cached(args) if not params and not getattr(args, "allow_remote", False) else None
+    if opened is not None:
         return _print_query(args, opened, spec, {})
     kg = _build(args)
     from sovkg.ask.entities import resolve_binding

@@ -537,13 +537,35 @@ def _json_binding(values: Mapping[str, object]) -> dict[str, dict[str, str]]:
     return out
 
 
+_DECIMAL = URIRef(_XSD + "decimal")
+
+
+def canonical_decimal(lexical: str) -> str:
+    """An ``xsd:decimal`` in one written form whichever engine gave it (rdflib keeps the source's ``39.0``,
+    Oxigraph writes ``39``): no leading ``+``, no trailing zeros, one digit after the point at least.
+
+    >>> [canonical_decimal(x) for x in ("39", "39.0", "+12.320", "0.50", "-0", ".5", "oops")]
+    ['39.0', '39.0', '12.32', '0.5', '0.0', '0.5', 'oops']
+    """
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(lexical)
+    except InvalidOperation:
+        return lexical  # ill-typed: shown as written
+    if not value.is_finite():
+        return lexical
+    text = format(value.normalize() if value else Decimal(0), "f")
+    return text if "." in text else f"{text}.0"
+
+
 def _json_term(term: object) -> dict[str, str]:
     if isinstance(term, URIRef):
         return {"type": "uri", "value": str(term)}
     if isinstance(term, BNode):
         return {"type": "bnode", "value": str(term)}
     if isinstance(term, Literal):
-        out = {"type": "literal", "value": str(term)}
+        out = {"type": "literal", "value": canonical_decimal(str(term)) if term.datatype == _DECIMAL else str(term)}
         if term.language:
             out["xml:lang"] = term.language
         elif term.datatype is not None and str(term.datatype) != _XSD + "string":
