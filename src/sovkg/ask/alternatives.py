@@ -98,8 +98,6 @@ SEATS = (
 )
 AGGREGATES = (SOV.EffectiveOwnership, SOV.JurisdictionOwnership)
 """Derived ownership figures: they use sov:held too, but are not stakes."""
-UNCERTIFIED_PREFIX = "HDS certificate not recorded"
-RENEWAL_PREFIX = "HDS renewal not recorded"
 CURRENT_HOST_LEVELS = ("subcontractor", "technology", "influence")
 """Exposure levels of the current arrangement that exclude the current host (direct and control are
 the provider's own bindings, reported from ``sov:subjectTo``)."""
@@ -396,15 +394,15 @@ class _Check:
         if not certificates:
             # unknown is not absent: the graph does not carry the whole list of certified hosts
             warnings.append(
-                f"{UNCERTIFIED_PREFIX}: the graph records no HDS certificate of it; whether it holds one is unknown "
-                "(check the official list of HDS-certified hosts)"
+                "HDS certificate not recorded: the graph records no HDS certificate of it; whether it holds one is "
+                "unknown (check the official list of HDS-certified hosts)"
             )
             return
         if not valid:
             lapses = "; ".join(f'the recorded "{label(g, c)}" {_lapse(g, c, self.day)}' for c, _ in certificates)
             if any(g.value(c, SOV.renewalUnknown) == Literal(True) for c, _ in certificates):
                 warnings.append(
-                    f"{RENEWAL_PREFIX}: no HDS certificate of it is recorded as in effect ({lapses}); "
+                    f"HDS renewal not recorded: no HDS certificate of it is recorded as in effect ({lapses}); "
                     "a renewal may exist but is not recorded"
                 )
             else:

@@ -55,7 +55,7 @@ from sovkg.ask.query_guard import prepare
 from sovkg.core.errors import SovkgInputError, UnknownQueryError
 from sovkg.core.namespaces import PREFIXES
 from sovkg.core.sparql_json import ox_json_term
-from sovkg.core.terms import parse_binding
+from sovkg.core.terms import decimal_lexical, parse_binding
 from sovkg.store.engine import EndpointStore
 from sovkg.store.oxigraph import to_oxigraph_term
 
@@ -542,7 +542,7 @@ _DECIMAL = URIRef(_XSD + "decimal")
 
 def canonical_decimal(lexical: str) -> str:
     """An ``xsd:decimal`` in one written form whichever engine gave it (rdflib keeps the source's ``39.0``,
-    Oxigraph writes ``39``): no leading ``+``, no trailing zeros, one digit after the point at least.
+    Oxigraph writes ``39``): :func:`sovkg.core.terms.decimal_lexical`; an ill-typed one as written.
 
     >>> [canonical_decimal(x) for x in ("39", "39.0", "+12.320", "0.50", "-0", ".5", "oops")]
     ['39.0', '39.0', '12.32', '0.5', '0.0', '0.5', 'oops']
@@ -552,11 +552,8 @@ def canonical_decimal(lexical: str) -> str:
     try:
         value = Decimal(lexical)
     except InvalidOperation:
-        return lexical  # ill-typed: shown as written
-    if not value.is_finite():
         return lexical
-    text = format(value.normalize() if value else Decimal(0), "f")
-    return text if "." in text else f"{text}.0"
+    return decimal_lexical(value) if value.is_finite() else lexical
 
 
 def _json_term(term: object) -> dict[str, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -58,6 +59,17 @@ def parse_binding(text: str) -> Node:
     if _is_absolute_iri(value) and prefix.lower() in ("http", "https", "urn", "file", "mailto", "tag"):
         return URIRef(value)
     raise SovkgInputError(f"{text!r} is not an IRI or a CURIE with a known prefix ({known})")
+
+
+def decimal_lexical(value: Decimal) -> str:
+    """The one written form sovkg gives an ``xsd:decimal``: no exponent, no trailing zeros, at least one digit
+    after the point, zero unsigned.
+
+    >>> [decimal_lexical(Decimal(x)) for x in ("39", "39.0", "12.320", "0.50", "-0", "1E+2")]
+    ['39.0', '39.0', '12.32', '0.5', '0.0', '100.0']
+    """
+    text = format(value.normalize() if value else Decimal(0), "f")
+    return text if "." in text else f"{text}.0"
 
 
 def _is_absolute_iri(iri: str) -> bool:

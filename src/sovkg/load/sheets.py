@@ -62,6 +62,7 @@ from stdnum import lei as lei_module
 
 from sovkg.core.errors import SovkgInputError
 from sovkg.core.namespaces import KG, SOV
+from sovkg.core.terms import decimal_lexical
 from sovkg.core.text import control_character, describe
 from sovkg.load.countries import ISO_COUNTRIES, country_iri, country_triples
 from sovkg.load.inputs import TEMPLATE_NAMES, WORKBOOK_SUFFIXES, template_name, template_siblings
@@ -1042,10 +1043,7 @@ class _Cells:
         if number is None or number > 100:
             self.error(column, f"{value!r} is not a percentage between 0 and 100")
             return None
-        lexical = format(number.normalize(), "f")
-        if "." not in lexical:
-            lexical += ".0"
-        return Literal(lexical, datatype=XSD.decimal)
+        return Literal(decimal_lexical(number), datatype=XSD.decimal)
 
     def boolean(self, column: str) -> bool | None:
         value = self.row.cells[column]

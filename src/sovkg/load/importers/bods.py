@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from sovkg.core.terms import decimal_lexical
 from sovkg.load.importers.writer import (
     RDF_TYPE,
     RDFS_LABEL,
@@ -456,5 +457,4 @@ def _percent(value: Any) -> Decimal | None:
 
 
 def _decimal(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return literal(text if "." in text else text + ".0", XSD_DECIMAL)
+    return literal(decimal_lexical(value), XSD_DECIMAL)
