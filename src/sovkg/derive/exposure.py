@@ -518,8 +518,9 @@ def finding_triples(graph: Graph, as_of: dt.date, found: list[_Binding] | None =
     A finding is ``exposed`` (``sov:Exposed``) when it rests on recorded facts. It is ``unknown``
     (``sov:ExposureUnknown``, with ``sov:gap`` naming the missing fact) when the system has no exposed
     finding for that law and a link of one of its chains is not recorded: a third party whose technical
-    access to the data is not recorded while the law binds it, or a party with data access (the provider,
-    a third party with access) whose owners are not recorded, for each law that reaches through control.
+    access to the data is not recorded while the law binds it, or a party that has or may have data access
+    (the provider, a third party with access or whose access is not recorded) whose owners are not
+    recorded, for each law that reaches through control.
     A system whose data flows (``sov:DataFlow``, in effect) into a system with a finding gets a ``flow``
     finding with the same status, its path running through the flow.
     """
@@ -552,12 +553,18 @@ def finding_triples(graph: Graph, as_of: dt.date, found: list[_Binding] | None =
         key=str,
     )
 
-    def owners_gap(system: Node, level: str, steps: list[_Step]) -> None:
+    def owners_gap(system: Node, level: str, steps: list[_Step], *, access: bool = True) -> None:
         party = steps[-1].node
         if (party, RDF.type, SOV.Organisation) not in graph or _owners_recorded(graph, party):
             return
-        gap = f"the owners of {label(graph, party)}, which has access to the data, are not recorded"
+        if access:
+            gap = f"the owners of {label(graph, party)}, which has access to the data, are not recorded"
+        else:
+            gap = (f"the owners of {label(graph, party)} are not recorded, "
+                   "nor whether it can technically reach the data")
         for law in control_laws:
+            if law in laws_of.get(party, ()):
+                continue  # the law binds the party itself: that binding is the finding, not its owners
             last = _Step(law, "cannot be ruled out: owners not recorded", None)
             offer_unknown(system, law, level, [*steps, last], gap)
 
@@ -584,8 +591,7 @@ def finding_triples(graph: Graph, as_of: dt.date, found: list[_Binding] | None =
                     else:
                         gap = f"whether {label(graph, party)} can technically reach the data is not recorded"
                         offer_unknown(system, law, found_level, [*head, step, *tail], gap)
-            if access:
-                owners_gap(system, level, [*head, step])
+            owners_gap(system, level, [*head, step], access=access)
         influence.add(system, provider, head)
     influence.offer_all(offer)
 
