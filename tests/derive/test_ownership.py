@@ -729,3 +729,27 @@ def test_if_an_organisation_is_explained_then_its_effective_holders_come_with_th
     assert "      Octave Klaba → OVHcloud: share unknown" in lines
     lines, data = ownership_module.explain_ownership(fixture_graph, KG["org/cycle-p"])
     assert lines == ["Effective ownership: none derived (no stake held in it is in effect)."] and data["holders"] == []
+
+
+def test_if_an_organisation_has_no_role_then_no_figure_is_derived_for_it_and_explain_computes_it(fixture_graph):
+    g = fixture_graph
+    # Chain B (held 60 % by Chain A) offers nothing, hosts nothing, reaches no data: not derived.
+    assert (_node("effective-ownership", "org/chain-a", "org/chain-b"), None, None) not in g
+    derived = [n for n in g.subjects(SOV.held, KG["org/chain-b"])
+               if (n, RDF.type, SOV.EffectiveOwnership) in g or (n, RDF.type, SOV.JurisdictionOwnership) in g]
+    assert derived == []
+    lines, data = ownership_module.explain_ownership(g, KG["org/chain-b"], as_of=DAY)
+    assert [(h["holder"], h["capital"]) for h in data["holders"]] == [  # type: ignore[index]
+        (str(KG["org/chain-a"]), {"low": 60.0, "high": 60.0})]
+    assert any("Chain A" in line and "60 %" in line for line in lines)
+    # Without a date nothing is computed: the derived graph has no figure for it.
+    assert ownership_module.explain_ownership(g, KG["org/chain-b"])[1]["holders"] == []
+
+
+def test_if_held_is_named_then_only_its_figures_are_derived_from_the_stakes_above_it(fixture_graph):
+    derived = set(ownership_triples(fixture_graph, DAY, held=[KG["org/chain-b"]]))
+    helds = {o for s, p, o in derived if p == SOV.held}
+    assert helds == {KG["org/chain-b"]}
+    holders = {o for s, p, o in derived if p == SOV.holder}
+    assert holders == {KG["org/chain-a"]}
+    assert set(ownership_triples(fixture_graph, DAY, held=[])) == set()

@@ -75,7 +75,7 @@ def explain(kg: Any, name: str, *, lang: str = "en") -> Explanation:
         lines.extend(chain)
         from sovkg.derive.ownership import explain_ownership
 
-        ownership_lines, data["ownership"] = explain_ownership(graph, node, lang=lang)
+        ownership_lines, data["ownership"] = explain_ownership(graph, node, lang=lang, as_of=kg.as_of)
         lines.append("")
         lines.extend(ownership_lines)
         apps = kg.applicabilities(node)

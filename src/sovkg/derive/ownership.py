@@ -26,7 +26,7 @@ moving to each holder ``Y`` with probability ``w[Y][X]`` and stopping with the u
 figures of holders that do not hold one another never sum above 100 %. ``x[X][X]`` (``X`` on a
 cycle) is ``X``'s circular holding of itself, the chains that leave ``X`` and come back.
 
-**How sovkg computes it** (pure Python, no numerical library). The stakes are indexed once
+**How sovkg computes it** (plain Python maps; NumPy only to invert a component's matrix). The stakes are indexed once
 (:class:`OwnershipGraph`) and put in topological order, holders first: Kahn's algorithm peels
 every organisation with no cycle above it, and an iterative Tarjan collapses what is left into
 strongly connected components. Each organisation then gets a sparse map ``{holder: share}``
@@ -34,7 +34,7 @@ built from the maps of its direct holders (``x[·][X] = Σ_Y w[Y][X] · ({Y: 1} 
 Y)``), so the work is linear in the number of stakes plus the size of the result (the sum over
 organisations of the number of their direct and indirect holders). A non-trivial component
 (cross-holdings) of ``k`` organisations is solved exactly from the inverse of ``I - W``
-restricted to it (Gauss-Jordan, ``k³`` operations; holders on the cycle read ``N[H][X] /
+restricted to it (LAPACK through NumPy, ``k³`` operations; holders on the cycle read ``N[H][X] /
 N[H][H]``), or by Gauss-Seidel sweeps on the component only, until no share moves by more than
 1e-13, when ``k`` > :data:`DENSE_LIMIT` or when the high bound below is not linear; the sweeps
 converge geometrically because every cycle leaks. A component that owns itself entirely takes
@@ -116,8 +116,8 @@ NON_EU_SCOPE = URIRef(KG["scope/non-eu"])
 
 EU = URIRef(KG["union/EU"])
 
-DENSE_LIMIT = 200
-"""Components (cross-holdings) of at most this many organisations are solved exactly (Gauss-Jordan);
+DENSE_LIMIT = 1500
+"""Components (cross-holdings) of at most this many organisations are solved exactly (a dense inverse);
 larger ones, or those whose high bound is non-linear, by Gauss-Seidel sweeps."""
 
 TOLERANCE = 1e-13
@@ -308,32 +308,24 @@ def _components(net: _Net) -> list[Component]:
     return components(net.outs)
 
 def _inverse(matrix: list[list[float]]) -> list[list[float]] | None:
-    """``(I - M)⁻¹`` by Gauss-Jordan, or None when the series ``I + M + M² + …`` diverges."""
+    """``(I - M)⁻¹`` (LAPACK through NumPy), or None when the series ``I + M + M² + …`` diverges.
+
+    >>> _inverse([[0.0, 0.5], [0.5, 0.0]])
+    [[1.3333333333333333, 0.6666666666666666], [0.6666666666666666, 1.3333333333333333]]
+    >>> _inverse([[0.0, 1.0], [1.0, 0.0]]) is None
+    True
+    """
+    import numpy as np  # here, not at the top: the cached commands never invert anything
+
     k = len(matrix)
-    a = [[(1.0 if i == j else 0.0) - matrix[i][j] for j in range(k)] + [1.0 if i == j else 0.0 for j in range(k)]
-         for i in range(k)]
-    for col in range(k):
-        pivot = max(range(col, k), key=lambda r: abs(a[r][col]))
-        if abs(a[pivot][col]) < 1e-12:
-            return None
-        a[col], a[pivot] = a[pivot], a[col]
-        row = a[col]
-        inv = 1.0 / row[col]
-        for j in range(2 * k):
-            row[j] *= inv
-        for r in range(k):
-            if r != col:
-                factor = a[r][col]
-                if factor:
-                    other = a[r]
-                    for j in range(col, 2 * k):
-                        other[j] -= factor * row[j]
-    result = [a[i][k:] for i in range(k)]
-    # (I - M)⁻¹ of a convergent series is non-negative with a diagonal of at least 1.
-    if any(v < -1e-9 or not math.isfinite(v) for r in result for v in r) or any(result[i][i] < 1 - 1e-9
-                                                                               for i in range(k)):
+    try:
+        result = np.linalg.inv(np.eye(k) - np.asarray(matrix, dtype=float))
+    except np.linalg.LinAlgError:
         return None
-    return result
+    # (I - M)⁻¹ of a convergent series is non-negative with a diagonal of at least 1.
+    if not np.isfinite(result).all() or (result < -1e-9).any() or (np.diagonal(result) < 1 - 1e-9).any():
+        return None
+    return result.tolist()  # type: ignore[no-any-return]
 
 
 # -------------------------------------------------------------------------------- pairwise figures
@@ -1038,24 +1030,69 @@ def _unknown_note(share: Share) -> str:
     return " (includes unknown shares)" if share.includes_unknown else ""
 
 
-def ownership_triples(graph: Graph, as_of: dt.date) -> Iterator[Triple]:
+ROLE_PREDICATES = (SOV.provider, SOV.certificateHolder, SOV.offeredBy, SOV.subcontractor,
+                   SOV.technologySupplier, SOV.controller, SOV.awardedTo)
+"""The links that give an organisation a role towards information systems and their data: hosting
+provider, certificate or qualification holder, offering's provider, subcontractor, technology supplier,
+system controller, contract awardee."""
+
+
+def organisations_of_interest(graph: Graph) -> set[Node]:
+    """The organisations whose effective ownership the rules and questions read: those with a role
+    (:data:`ROLE_PREDICATES`) towards a system or its data.
+
+    Effective ownership is derived for these only: a holder of every organisation in a chain of a
+    million companies would be quadratic in the chains' lengths (a ring of 300 companies has 90,000
+    holder-held pairs), while the rules (SecNumCloud §19.6.b and c, influence exposure) and the
+    questions (CQ18, CQ27) read the shares held in providers, qualified or certified parties and third
+    parties. :func:`explain_ownership` computes it on demand for any other organisation.
+    """
+    found: set[Node] = set()
+    for predicate in ROLE_PREDICATES:
+        found.update(o for o in graph.objects(None, predicate) if isinstance(o, URIRef))
+    return found
+
+
+def _ancestors(edges: Sequence[StakeEdge], targets: set[str]) -> set[str]:
+    """``targets`` and every party with a chain of stakes to one of them."""
+    holders: dict[str, list[str]] = {}
+    for edge in edges:
+        holders.setdefault(edge.held, []).append(edge.holder)
+    seen = set(targets)
+    stack = list(targets)
+    while stack:
+        for holder in holders.get(stack.pop(), ()):
+            if holder not in seen:
+                seen.add(holder)
+                stack.append(holder)
+    return seen
+
+
+def ownership_triples(graph: Graph, as_of: dt.date, held: Iterable[Node] | None = None) -> Iterator[Triple]:
     """Effective ownership and ownership by jurisdiction, as derived triples (rule ``kg:rule/effective-ownership``).
 
     Reads the in-effect stakes of ``graph`` (after the validity stage, with seats closed over
-    ``sov:establishedIn`` and EU membership derived) and writes one ``sov:EffectiveOwnership``
-    node per (holder, held organisation) joined by a chain of stakes, one
-    ``sov:JurisdictionOwnership`` node per held organisation for the holders established outside
-    the EU (``kg:scope/non-eu``; a party with no known seat is not counted as non-EU, and makes
-    the figure include unknowns) and one per held organisation and country of a holder that
-    reaches it. Percentages are ``xsd:decimal`` rounded to 6 decimals; ``…Max`` only when the
-    upper bound differs; voting figures only when something is known about them.
+    ``sov:establishedIn`` and EU membership derived) and writes, for each organisation of ``held``
+    (default: :func:`organisations_of_interest`), one ``sov:EffectiveOwnership`` node per holder
+    joined to it by a chain of stakes, one ``sov:JurisdictionOwnership`` node for the holders
+    established outside the EU (``kg:scope/non-eu``; a party with no known seat is not counted as
+    non-EU, and makes the figure include unknowns) and one per country of a holder that reaches it.
+    Only the stakes on chains into those organisations are read. Percentages are ``xsd:decimal``
+    rounded to 6 decimals; ``…Max`` only when the upper bound differs; voting figures only when
+    something is known about them.
     """
     rule = RULE.iri
     day = Literal(as_of.isoformat(), datatype=XSD.date)
+    wanted = {str(node) for node in (organisations_of_interest(graph) if held is None else held)}
     capital_edges = stake_edges(graph, "capital")
-    if not capital_edges:
+    if not capital_edges or not wanted:
         return
     voting_edges = stake_edges(graph, "voting")
+    if wanted.isdisjoint(e.held for e in capital_edges):
+        return
+    reach = _ancestors(capital_edges, wanted)
+    capital_edges = [e for e in capital_edges if e.held in reach]
+    voting_edges = [e for e in voting_edges if e.held in reach]
     nodes: dict[str, Node] = {}
     for stake in instances(graph, SOV.OwnershipStake):  # the nodes behind the names of the edges
         for p in (SOV.holder, SOV.held):
@@ -1065,16 +1102,18 @@ def ownership_triples(graph: Graph, as_of: dt.date) -> Iterator[Triple]:
     capital_graph, voting_graph = OwnershipGraph(capital_edges), OwnershipGraph(voting_edges)
     capital = capital_graph.effective_shares()
     voting = voting_graph.effective_shares()
-    for (holder, held), share in sorted(capital.items()):
-        h, x = nodes[holder], nodes[held]
+    pairs = sorted((holder, held_name, share) for held_name in wanted if held_name in capital_graph._net.index
+                   for holder, share in capital.held_by(held_name).items())
+    for holder, held_name, share in pairs:
+        h, x = nodes[holder], nodes[held_name]
         node = derived_iri("effective-ownership", h, x)
         yield node, RDF.type, SOV.EffectiveOwnership
         yield node, SOV.holder, h
         yield node, SOV.held, x
-        yield from _figures(node, share, voting.get((holder, held)))
+        yield from _figures(node, share, voting.get((holder, held_name)))
         yield node, SOV.asOf, day
         yield node, SOV.derivedBy, rule
-        what = "itself (circular holding)" if holder == held else label(graph, x)
+        what = "itself (circular holding)" if holder == held_name else label(graph, x)
         yield node, RDFS.label, Literal(
             f"{label(graph, h)} in {what}: effective ownership of {_range(share)} of the capital{_unknown_note(share)}",
             lang="en")
@@ -1099,7 +1138,7 @@ def ownership_triples(graph: Graph, as_of: dt.date) -> Iterator[Triple]:
         vtotals = voting_graph._aggregate(members.__contains__, no_seat.__contains__)
         cnet, vnet = capital_graph._net, voting_graph._net
         for i, name in enumerate(cnet.names):
-            if not cnet.ins[i] or (scope != NON_EU_SCOPE and not ctotals.reached[i]):
+            if name not in wanted or not cnet.ins[i] or (scope != NON_EU_SCOPE and not ctotals.reached[i]):
                 continue
             share = _share(ctotals.low[i], ctotals.high[i], ctotals.flag[i])
             v = vnet.index.get(name)
@@ -1141,24 +1180,33 @@ def _figure_text(capital: Share | None, voting: Share | None, lang: str = "en") 
 
 def explain_ownership(
     graph: Graph, held: Node, *, holders: int = 10, paths: int = 3, lang: str = "en",
+    as_of: dt.date | None = None,
 ) -> tuple[list[str], dict[str, object]]:
     """Lines and JSON for ``sovkg explain``: who holds ``held`` effectively, through which chains.
 
     Reads the derived ``sov:EffectiveOwnership`` and ``sov:JurisdictionOwnership`` nodes of
     ``held`` (strongest holders first, at most ``holders``) and lists, for each holder, its
     strongest chains of in-effect stakes (at most ``paths``) with the product of their capital
-    shares. ``lang`` (``en``, ``fr``) is the language of the lines; the JSON keeps English labels.
+    shares. When none was derived (``held`` has no role towards a system, see
+    :func:`organisations_of_interest`) and ``as_of`` is given, they are computed now, the same way.
+    ``lang`` (``en``, ``fr``) is the language of the lines; the JSON keeps English labels.
     """
     owned = [n for n in graph.subjects(SOV.held, held) if (n, RDF.type, SOV.EffectiveOwnership) in graph]
-    scoped = [n for n in graph.subjects(SOV.held, held) if (n, RDF.type, SOV.JurisdictionOwnership) in graph]
+    figures = graph
+    if not owned and as_of is not None and any(graph.subjects(SOV.held, held)):
+        figures = Graph()
+        for triple in ownership_triples(graph, as_of, held=[held]):
+            figures.add(triple)
+        owned = list(figures.subjects(RDF.type, SOV.EffectiveOwnership))
+    scoped = [n for n in figures.subjects(SOV.held, held) if (n, RDF.type, SOV.JurisdictionOwnership) in figures]
     data: dict[str, object] = {"holders": [], "jurisdictions": []}
     if not owned:
         return [message("ownership.none", lang)], data
     rows = []
     for node in owned:
-        holder = graph.value(node, SOV.holder)
-        capital = _read_share(graph, node, SOV.capitalPercent, SOV.capitalPercentMax)
-        voting = _read_share(graph, node, SOV.votingPercent, SOV.votingPercentMax)
+        holder = figures.value(node, SOV.holder)
+        capital = _read_share(figures, node, SOV.capitalPercent, SOV.capitalPercentMax)
+        voting = _read_share(figures, node, SOV.votingPercent, SOV.votingPercentMax)
         rows.append((holder, node, capital, voting))
     rows.sort(key=lambda r: (-(r[2].high if r[2] else 0.0), -(r[2].low if r[2] else 0.0), label(graph, r[0])))
     chains = OwnershipGraph(stake_edges(graph, "capital"))
@@ -1192,11 +1240,11 @@ def explain_ownership(
     data["holders"] = listed
     if scoped:
         lines.append(message("ownership.by_jurisdiction", lang))
-        for node in sorted(scoped, key=lambda n: (graph.value(n, SOV.holderScope) != NON_EU_SCOPE,
-                                                  label(graph, graph.value(n, SOV.holderScope)))):
-            scope = graph.value(node, SOV.holderScope)
-            capital = _read_share(graph, node, SOV.capitalPercent, SOV.capitalPercentMax)
-            voting = _read_share(graph, node, SOV.votingPercent, SOV.votingPercentMax)
+        for node in sorted(scoped, key=lambda n: (figures.value(n, SOV.holderScope) != NON_EU_SCOPE,
+                                                  label(graph, figures.value(n, SOV.holderScope)))):
+            scope = figures.value(node, SOV.holderScope)
+            capital = _read_share(figures, node, SOV.capitalPercent, SOV.capitalPercentMax)
+            voting = _read_share(figures, node, SOV.votingPercent, SOV.votingPercentMax)
             lines.append(f"  • {label(graph, scope, lang)} — {_figure_text(capital, voting, lang)}")
             data["jurisdictions"].append({  # type: ignore[attr-defined]
                 "scope": str(scope), "scope_label": label(graph, scope), "node": str(node),
