@@ -42,7 +42,8 @@ if TYPE_CHECKING:
 class KnowledgeGraph:
     """The loaded and derived graph: named graphs per source file plus the ``inferred`` graph."""
 
-    dataset: Dataset
+    loaded: Dataset
+    """The parsed named graphs; use :attr:`dataset`, which holds the derived ``inferred`` graph too."""
     as_of: dt.date
     inputs: tuple[Path, ...] = ()
     """Every file the graph was loaded from (the cache key of what is computed from it)."""
@@ -63,6 +64,21 @@ class KnowledgeGraph:
         """The derived Oxigraph store, or the endpoint the graph was read from (store engine only)."""
         found = self.memo.get("store")
         return found if isinstance(found, (LocalStore, EndpointStore)) else None
+
+    @property
+    def dataset(self) -> Dataset:
+        """Named graphs per source file plus the ``inferred`` graph.
+
+        With the store engine the derived triples stay in the store until something asks for the rdflib
+        dataset (an export, a query on rdflib, the union): they are copied into it then, once, so that the
+        commands that read the store alone (``exposure``) never build it.
+        """
+        store = self.memo.pop("inferred_pending", None)
+        if store is not None:
+            from sovkg.derive.store_engine import copy_inferred
+
+            copy_inferred(store, self.loaded)
+        return self.loaded
 
     @property
     def inferred(self) -> Graph:
@@ -86,11 +102,17 @@ class KnowledgeGraph:
     @cached_property
     def asserted(self) -> Graph:
         """The asserted triples only, merged."""
-        return merged_graph(g for g in self.dataset.graphs() if g.identifier != INFERRED_GRAPH)
+        return merged_graph(g for g in self.loaded.graphs() if g.identifier != INFERRED_GRAPH)
 
     @cached_property
     def findings(self) -> tuple[ExposureFinding, ...]:
-        """The exposure findings, strongest first within each system and law."""
+        """The exposure findings, strongest first within each system and law (read from the derived store
+        with one query when the store engine derived them and the union has not been built)."""
+        store = self.store
+        if isinstance(store, LocalStore) and "union" not in self.__dict__:
+            from sovkg.derive.store_engine import store_findings
+
+            return store_findings(store)
         return read_findings(self.union)
 
     def applicabilities(self, entity: Node | None = None) -> tuple[Applicability, ...]:
@@ -141,14 +163,15 @@ def build(
         from sovkg.load.scenario import apply_scenario
 
         apply_scenario(dataset, applied)
-    kg = KnowledgeGraph(dataset=dataset, as_of=day, inputs=inputs, scenario=applied, case_included=include_case,
+    kg = KnowledgeGraph(loaded=dataset, as_of=day, inputs=inputs, scenario=applied, case_included=include_case,
                         user_inputs=tuple(str(p) for p in data), engine=engine)
     if engine == "rdflib":
         kg.adopt_union(derive(dataset, as_of=day).graph)
     else:
         from sovkg.derive.store_engine import derive_dataset
 
-        kg.memo["store"] = derive_dataset(dataset, as_of=day, key=kg.cache_key("derived-store"), path=store)
+        kg.memo["store"] = kg.memo["inferred_pending"] = derive_dataset(
+            dataset, as_of=day, key=kg.cache_key("derived-store"), path=store, copy=False)
     return kg
 
 
@@ -172,7 +195,7 @@ def open_knowledge_graph(store: LocalStore | EndpointStore) -> KnowledgeGraph:
             graph = graphs[name] = dataset.graph(from_oxigraph_term(ox.NamedNode(name)))  # type: ignore[arg-type]
         graph.add((from_oxigraph_term(quad.subject), from_oxigraph_term(quad.predicate),
                    from_oxigraph_term(quad.object)))
-    kg = KnowledgeGraph(dataset=dataset, as_of=day, engine="store")
+    kg = KnowledgeGraph(loaded=dataset, as_of=day, engine="store")
     kg.memo["store"] = store
     return kg
 

@@ -39,8 +39,9 @@ __all__ = ["cached_derived_store", "copy_inferred", "derive_dataset", "derive_in
 
 
 def derive_dataset(dataset: Dataset, *, as_of: dt.date, key: str | None = None,
-                   path: str | Path | None = None) -> LocalStore:
-    """Load ``dataset`` into a store (in memory, or at ``path``), derive, copy the inferred graph back.
+                   path: str | Path | None = None, copy: bool = True) -> LocalStore:
+    """Load ``dataset`` into a store (in memory, or at ``path``), derive, copy the inferred graph back
+    (unless ``copy`` is false: the caller copies it with :func:`copy_inferred` when it needs it).
 
     With ``key``, a store derived earlier from the same inputs is reused, and a new one is cached.
     """
@@ -53,7 +54,8 @@ def derive_dataset(dataset: Dataset, *, as_of: dt.date, key: str | None = None,
         derive_store(store, as_of=as_of)
         if key is not None and path is None:
             save_store(store, key)
-    copy_inferred(store, dataset)
+    if copy:
+        copy_inferred(store, dataset)
     return store
 
 
