@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +152,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("graph", parents=[common], help="draw the ownership and exposure chain around an entity")
     p.add_argument("entity", metavar="ENTITY", help="a system or an organisation: IRI, CURIE, path or label")
     p.add_argument("--format", choices=("svg", "png", "dot"), default="svg")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write to FILE, a regular file or a new path (default or '-': stdout)")
     p.add_argument("--lang", choices=("en", "fr"), default="en", help="language of the labels (default: en)")
     p.set_defaults(func=_graph)
 
@@ -536,18 +537,28 @@ def _explain(args: argparse.Namespace) -> int:
     return 0
 
 
-def _graph(args: argparse.Namespace) -> int:
-    from sovkg.publish.diagram import chain_dot, render
+def _write_output(output: str | None, make: Callable[[], bytes]) -> int:
+    """Write what ``make`` returns to the file ``output`` (whole or not at all), or to standard output when
+    ``output`` is None or ``-``; a device, FIFO or folder is refused before the work is done."""
+    from sovkg.core.files import output_target, write_file
 
-    content = render(chain_dot(_build(args), args.entity, lang=args.lang), args.format)
-    if args.output:
-        from sovkg.core.files import write_file
-
-        write_file(Path(args.output), content)
+    to_file = output not in (None, "-")
+    if to_file:
+        output_target(Path(str(output)))
+    content = make()
+    if to_file:
+        write_file(Path(str(output)), content)
     else:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
     return 0
+
+
+def _graph(args: argparse.Namespace) -> int:
+    from sovkg.publish.diagram import chain_dot, render
+
+    return _write_output(args.output, lambda: render(chain_dot(_build(args), args.entity, lang=args.lang),
+                                                     args.format))
 
 
 def _site(args: argparse.Namespace) -> int:
@@ -592,19 +603,9 @@ def _expiring(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from sovkg.core.files import output_target, write_file
     from sovkg.publish.export import export_graph
 
-    to_file = args.output not in (None, "-")
-    if to_file:
-        output_target(Path(args.output))  # refuse a device, FIFO or folder before the work
-    content = export_graph(_build(args), args.format)
-    if to_file:
-        write_file(Path(args.output), content)
-    else:
-        sys.stdout.buffer.write(content)
-        sys.stdout.flush()
-    return 0
+    return _write_output(args.output, lambda: export_graph(_build(args), args.format))
 
 
 def _serve(args: argparse.Namespace) -> int:

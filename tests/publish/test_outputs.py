@@ -72,6 +72,18 @@ def test_export_refuses_a_fifo_as_output(tmp_path: Path) -> None:
     assert stat.S_ISFIFO(fifo.stat().st_mode)
 
 
+def test_graph_shares_the_export_output_rules(tmp_path: Path) -> None:
+    """``sovkg graph -o`` refuses a FIFO before drawing and takes ``-`` for standard output, as export does."""
+    fifo = tmp_path / "pipe.dot"
+    os.mkfifo(fifo)
+    run = sovkg("graph", "kg:org/sub", "--format", "dot", "-o", str(fifo), *FIXTURE, tmp=tmp_path, timeout=120)
+    assert_refused(run, f"{fifo}: is a named pipe (FIFO)")
+    run = sovkg("graph", "kg:org/sub", "--format", "dot", "-o", "-", *FIXTURE, tmp=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("digraph sovkg {") and "Sub Ltd" in run.stdout
+    assert not (ROOT / "-").exists()
+
+
 def test_export_dash_means_standard_output(tmp_path: Path) -> None:
     run = sovkg("export", "--format", "nt", "-o", "-", *FIXTURE, tmp=tmp_path)
     assert run.returncode == 0, run.stderr
