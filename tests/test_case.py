@@ -38,7 +38,9 @@ def test_every_step_of_the_health_data_hub_path_has_a_source(case):
 def test_exposure_matrix_of_the_case_today(case):
     """The HDH and the EMC2 warehouse (both on Azure) are exposed to US laws through control; the SNDS, the SNIIRAM
     that feeds it and the hospital warehouse that sends extracts to the HDH are exposed through those data flows;
-    Mon espace santé and the DMP are *unknown* (through Octo Technology and Accenture), not "not exposed"."""
+    Mon espace santé and the DMP are *unknown* (through Octo Technology and Accenture), not "not exposed"; so is
+    the SNDS through its Oracle Exadata servers (Oracle Corporation is seated in the US; whether it can reach the
+    data is not recorded), besides its exposure through the flows."""
     found = {(f.system, f.law, f.level, f.status) for f in case.findings}
     emc2, snds, sniiram = (str(KG[f"system/{name}"]) for name in ("emc2", "snds", "sniiram"))
     warehouse = str(KG["system/hospital-clinical-data-warehouse"])
@@ -47,6 +49,7 @@ def test_exposure_matrix_of_the_case_today(case):
         (HDH, CLOUD_ACT, "control", "exposed"), (HDH, FISA, "control", "exposed"),
         (emc2, CLOUD_ACT, "control", "exposed"), (emc2, FISA, "control", "exposed"),
         (snds, CLOUD_ACT, "flow", "exposed"), (snds, FISA, "flow", "exposed"),
+        (snds, CLOUD_ACT, "technology", "unknown"), (snds, FISA, "technology", "unknown"),
         (sniiram, CLOUD_ACT, "flow", "exposed"), (sniiram, FISA, "flow", "exposed"),
         (warehouse, CLOUD_ACT, "flow", "exposed"), (warehouse, FISA, "flow", "exposed"),
         (mes, CLOUD_ACT, "group-presence", "unknown"), (dmp, CLOUD_ACT, "group-presence", "unknown"),

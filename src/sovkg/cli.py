@@ -379,14 +379,13 @@ def _exposure(args: argparse.Namespace) -> int:
     else:
         if not rows:
             print(f"No system is exposed to a foreign access law as of {kg.as_of.isoformat()}.")
+        from sovkg.model import level_text
+
         for f in findings:
+            print(f"{f.system_label} — {f.law_label} — {level_text(f.level, f.status)}")
+            print("    " + " → ".join(p.label for p in f.path))
             if f.status == "unknown":
-                print(f"{f.system_label} — {f.law_label} — unknown ({f.level} if confirmed)")
-                print("    " + " → ".join(p.label for p in f.path))
                 print(f"    cannot be confirmed or ruled out: {f.gap}")
-            else:
-                print(f"{f.system_label} — {f.law_label} — {f.level}")
-                print("    " + " → ".join(p.label for p in f.path))
     return 0
 
 

@@ -16,6 +16,29 @@ STATUSES: tuple[str, ...] = ("exposed", "unknown")
 """A finding's status: ``exposed`` rests on recorded facts; ``unknown`` names a missing fact (``gap``)."""
 
 
+def strength(status: str, level: str) -> tuple[int, int]:
+    """Order of a system's findings for one law, strongest first: every finding that rests on recorded
+    facts before any that names a missing fact, then by level (:data:`LEVELS`).
+
+    >>> sorted([("unknown", "technology"), ("exposed", "flow"), ("exposed", "control")], key=lambda f: strength(*f))
+    [('exposed', 'control'), ('exposed', 'flow'), ('unknown', 'technology')]
+    """
+    return (STATUSES.index(status) if status in STATUSES else len(STATUSES),
+            LEVELS.index(level) if level in LEVELS else len(LEVELS))
+
+
+def level_text(level: str | None, status: str | None = "exposed") -> str:
+    """A finding's level as sovkg writes it: ``flow``; ``unknown (technology if confirmed)`` when a fact
+    is missing; ``not exposed`` for no finding.
+
+    >>> level_text("flow"), level_text("technology", "unknown"), level_text(None, None)
+    ('flow', 'unknown (technology if confirmed)', 'not exposed')
+    """
+    if level is None:
+        return "not exposed"
+    return f"unknown ({level} if confirmed)" if status == "unknown" else level
+
+
 @dataclass(frozen=True)
 class SourceRef:
     """A source that states a fact: its IRI, title, publisher, date and address."""

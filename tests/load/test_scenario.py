@@ -504,10 +504,12 @@ def test_diff_against_the_migration_removes_the_cloud_act_exposure_and_the_sren_
         "disappear": [
             {"system": KG + HDH, "system_label": "Health Data Hub platform", "law": KG + CLOUD,
              "law_label": "US CLOUD Act (18 U.S.C. § 2713)", "before": "control", "after": None,
-             "path_before": microsoft, "path_after": [], "kind": "disappears"},
+             "path_before": microsoft, "path_after": [], "status_before": "exposed", "status_after": None,
+             "kind": "disappears"},
             {"system": KG + HDH, "system_label": "Health Data Hub platform", "law": KG + FISA,
              "law_label": "US FISA section 702 (50 U.S.C. § 1881a)", "before": "control", "after": None,
-             "path_before": microsoft, "path_after": [], "kind": "disappears"},
+             "path_before": microsoft, "path_after": [], "status_before": "exposed", "status_after": None,
+             "kind": "disappears"},
         ],
         "change": [],
     }
@@ -538,8 +540,8 @@ def test_diff_against_the_migration_removes_the_cloud_act_exposure_and_the_sren_
 def test_diff_between_two_dates(tmp_path: Path) -> None:
     """--at 2019-06-01 --against-at 2026-11-29, from the data's dates: the Health Data Hub's Azure
     arrangement holds from the end of 2019 (validFrom "2019"^^xsd:gYear), the EMC2 one from 2024-03-22;
-    so both systems become exposed (control, through MIOL → MIR → Microsoft Corporation), and the SREN
-    art. 31 violations of the Health Data Hub and of EMC2 (three each) appear with their arrangements."""
+    so both systems become exposed (control, through MIOL → MIR → Microsoft Corporation), the systems whose
+    data flows to them too, and the SREN art. 31 violations of the Health Data Hub and of EMC2 (three each) appear with their arrangements."""
     run = sovkg("diff", "--at", "2019-06-01", "--against-at", "2026-11-29", "--format", "json", cache_dir=tmp_path)
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
@@ -547,13 +549,19 @@ def test_diff_between_two_dates(tmp_path: Path) -> None:
     assert data["after"] == {"as_of": "2026-11-29", "scenario": None}
     appear = {(short(f["system"]), short(f["law"]), f["after"], f["path_after"][-1]["label"])
               for f in data["findings"]["appear"]}
-    flows = ("system/snds", "system/sniiram", "system/hospital-clinical-data-warehouse")
     assert appear == (
         {(s, law, "control", "Microsoft Corporation") for s in (EMC2, HDH) for law in (CLOUD, FISA)}
-        | {(s, law, "flow", "Microsoft Corporation") for s in flows for law in (CLOUD, FISA)}
+        | {("system/hospital-clinical-data-warehouse", law, "flow", "Microsoft Corporation") for law in (CLOUD, FISA)}
         | {(s, CLOUD, "group-presence", "Accenture plc") for s in ("system/mon-espace-sante", "system/dmp-historique")}
     )
-    assert data["findings"]["disappear"] == data["findings"]["change"] == []
+    # The SNDS runs on Oracle Exadata (undated, so on both dates), and the SNIIRAM feeds it: unknown before
+    # (whether Oracle can reach the data is not recorded), exposed through the flows to EMC2 and the HDH after.
+    change = {(short(f["system"]), short(f["law"]), f["status_before"], f["before"], f["path_before"][-1]["label"],
+               f["status_after"], f["after"], f["path_after"][-1]["label"]) for f in data["findings"]["change"]}
+    assert change == {(s, law, "unknown", level, "Oracle Corporation", "exposed", "flow", "Microsoft Corporation")
+                      for s, level in (("system/snds", "technology"), ("system/sniiram", "flow"))
+                      for law in (CLOUD, FISA)}
+    assert data["findings"]["disappear"] == []
     assert {(short(r["focus"]), short(r["source_shape"]), short(r["value"]))
             for r in data["violations"]["appear"]} == BASELINE_VIOLATIONS
     assert data["violations"]["disappear"] == []

@@ -32,12 +32,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sovkg.model import LEVELS, PathNode
+from sovkg.model import PathNode, level_text, strength
 
 
 @dataclass(frozen=True)
 class FindingChange:
-    """A system's exposure to one law, before and after (``None``: not exposed)."""
+    """A system's exposure to one law, before and after (``None``: not exposed); a level whose status is
+    ``unknown`` is the level the exposure would have if the missing fact were confirmed."""
 
     system: str
     system_label: str
@@ -47,10 +48,13 @@ class FindingChange:
     after: str | None
     path_before: tuple[PathNode, ...] = ()
     path_after: tuple[PathNode, ...] = ()
+    status_before: str | None = None
+    """``exposed`` or ``unknown`` (None: not exposed)."""
+    status_after: str | None = None
 
     @property
     def kind(self) -> str:
-        """``appears``, ``disappears`` or ``changes`` (level or path)."""
+        """``appears``, ``disappears`` or ``changes`` (level, status or path)."""
         if self.before is None:
             return "appears"
         if self.after is None:
@@ -164,12 +168,14 @@ def diff_reports(before: Mapping[str, Any], after: Mapping[str, Any]) -> Diff:
             system=ref["system"], system_label=ref["system_label"], law=ref["law"], law_label=ref["law_label"],
             before=a["level"] if a else None, after=b["level"] if b else None,
             path_before=_path(a), path_after=_path(b),
+            status_before=_status(a), status_after=_status(b),
         )
         if a is None:
             added.append(change)
         elif b is None:
             removed.append(change)
-        elif change.before != change.after or change.path_before != change.path_after:
+        elif (change.before, change.status_before, change.path_before) != (
+                change.after, change.status_after, change.path_after):
             changed.append(change)
     results_before = _results(before)
     results_after = _results(after)
@@ -191,13 +197,18 @@ def _strongest(findings: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str], M
     for f in findings:
         key = (f["system"], f["law"])
         current = best.get(key)
-        if current is None or _rank(f["level"]) < _rank(current["level"]):
+        if current is None or _rank(f) < _rank(current):
             best[key] = f
     return best
 
 
-def _rank(level: str) -> int:
-    return LEVELS.index(level) if level in LEVELS else len(LEVELS)
+def _rank(finding: Mapping[str, Any]) -> tuple[int, int]:
+    return strength(_status(finding) or "exposed", str(finding["level"]))
+
+
+def _status(finding: Mapping[str, Any] | None) -> str | None:
+    """A finding's status (reports written before statuses existed hold exposed findings only)."""
+    return None if finding is None else str(finding.get("status") or "exposed")
 
 
 def _finding_order(f: Mapping[str, Any]) -> tuple[str, str, str, str]:
@@ -242,7 +253,7 @@ def render_diff(diff: Diff) -> str:
     lines.append(f"Exposure (strongest level per system and law): {counts or 'no change'}.")
     for f in diff.findings_removed + diff.findings_added + diff.findings_changed:
         mark = {"appears": "+", "disappears": "-", "changes": "~"}[f.kind]
-        levels = f"{f.before or 'not exposed'} → {f.after or 'not exposed'}"
+        levels = f"{level_text(f.before, f.status_before)} → {level_text(f.after, f.status_after)}"
         lines.append(f"  {mark} {f.system_label} — {f.law_label} — {levels}")
         if f.path_before:
             lines.append("      was: " + " → ".join(p.label for p in f.path_before))

@@ -760,9 +760,9 @@ def read_findings(graph: Graph) -> tuple[ExposureFinding, ...]:
                 gap=None if gap is None else str(gap),
             )
         )
-    from sovkg.model import LEVELS
+    from sovkg.model import strength
 
-    findings.sort(key=lambda f: (f.system_label, f.law_label, LEVELS.index(f.level) if f.level in LEVELS else 99))
+    findings.sort(key=lambda f: (f.system_label, f.law_label, strength(f.status, f.level)))
     return tuple(findings)
 
 
