@@ -555,6 +555,196 @@ def test_if_the_graph_is_acyclic_then_the_group_share_sums_chains_that_meet_the_
         assert math.isclose(share.low, expected.get(x, 0.0) * 100, abs_tol=1e-9)
 
 
+# ----------------------------------------------------------------- sweeps on maps and on NumPy arrays
+
+
+MAPS = {"VECTOR_MIN": 10**9}
+"""Every component that needs sweeps swept on the per-organisation maps (``_gauss_seidel``)."""
+ARRAYS = {"VECTOR_MIN": 2}
+"""Every component that needs sweeps swept on NumPy arrays (``_dense_sweeps``), however small."""
+
+
+def random_stakes(n: int, stakes: int, seed: int, unknown: float = 0.0) -> list[StakeEdge]:
+    """``stakes`` random stakes of 5 to 70 % among ``n`` companies (at most one per pair, as
+    bench/cyclic_sheets.py), a fraction ``unknown`` of them without a figure (a minimum of half the
+    drawn figure, a maximum of twice it, or neither)."""
+    rng = random.Random(seed)
+    seen: set[tuple[int, int]] = set()
+    edges = []
+    while len(edges) < stakes:
+        h, x = rng.randrange(n), rng.randrange(n)
+        if h == x or (h, x) in seen:
+            continue
+        seen.add((h, x))
+        percent = float(rng.randint(5, 70))
+        if rng.random() < unknown:
+            kind = rng.randrange(3)
+            edges.append(E(f"c{h}", f"c{x}", None, minimum=percent / 2 if kind == 0 else None,
+                           maximum=min(100.0, 2 * percent) if kind == 1 else None))
+        else:
+            edges.append(E(f"c{h}", f"c{x}", percent))
+    return edges
+
+
+def ring(n: int, percent: float) -> list[StakeEdge]:
+    """Company ``i`` holds ``percent`` % of company ``i + 1`` (modulo ``n``)."""
+    return [E(f"c{i}", f"c{(i + 1) % n}", percent) for i in range(n)]
+
+
+def _solved(edges: list[StakeEdge], settings: dict[str, int]) -> tuple[ownership_module._Pairs, int]:
+    """The low and high maps and the flags, and how many components the NumPy sweeps solved."""
+    swept = 0
+    real = ownership_module._dense_sweeps
+
+    def counting(*args, **kwargs):
+        nonlocal swept
+        done = real(*args, **kwargs)
+        swept += done
+        return done
+
+    with patch.dict(vars(ownership_module), {**settings, "_dense_sweeps": counting}):
+        return ownership_module._Pairs(ownership_module._Net(edges)), swept
+
+
+def assert_same_figures(edges: list[StakeEdge], **settings: int) -> int:
+    """The maps and the arrays give the same pairs, the same flags and the same unrounded figures to
+    1e-12 (1e-10 percentage points); returns how many components the arrays solved."""
+    maps, none = _solved(edges, {**settings, **MAPS})
+    arrays, swept = _solved(edges, {**settings, **ARRAYS})
+    assert none == 0
+    for which in ("low", "high"):
+        for x, (a, b) in enumerate(zip(getattr(maps, which), getattr(arrays, which), strict=True)):
+            a, b = a or maps.low[x], b or arrays.low[x]  # a high map may be the low one
+            assert (a is None) == (b is None)
+            if a is not None and b is not None:
+                assert a.keys() == b.keys()
+                assert max((abs(v - b[h]) for h, v in a.items()), default=0.0) <= 1e-12
+    assert maps.flags == arrays.flags
+    return swept
+
+
+@pytest.mark.parametrize(("n", "stakes", "seed"), [(120, 240, 1), (150, 300, 2), (200, 400, 3)],
+                         ids=["random-120-seed-1", "random-150-seed-2", "random-200-seed-3"])
+def test_if_a_large_component_has_greedy_organisations_then_the_arrays_give_the_figures_of_the_maps(
+        n, stakes, seed):
+    edges = random_stakes(n, stakes, seed)
+    net = ownership_module._Net(edges)
+    largest = max((c for c in net.components if not isinstance(c, int)), key=len)
+    # Large enough for the arrays by default, with organisations held more than 100 % in all.
+    assert len(largest) >= ownership_module.VECTOR_MIN and any(net.greedy[x] for x in largest)
+    assert assert_same_figures(edges) >= 1
+    assert _solved(edges, {})[1] >= 1  # and the default settings use them
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_if_the_low_bound_is_swept_too_then_the_arrays_give_the_figures_of_the_maps(seed):
+    # DENSE_LIMIT 0: no inverse at all, the linear low bound is swept as well (both ways).
+    assert assert_same_figures(random_stakes(100, 200, seed), DENSE_LIMIT=0) >= 2
+
+
+@pytest.mark.parametrize("seed", [6, 7])
+def test_if_shares_are_unknown_in_a_large_component_then_the_arrays_give_the_figures_of_the_maps(seed):
+    edges = random_stakes(150, 300, seed, unknown=0.3)
+    assert sum(e.percent is None for e in edges) > 50
+    assert assert_same_figures(edges) >= 1
+
+
+def test_if_a_greedy_organisation_has_many_holders_with_headroom_then_sorting_gives_the_same_knapsacks():
+    edges = random_stakes(150, 300, 2, unknown=0.3)
+    # PAIRWISE_MAX 1: every knapsack by sorting instead of by comparing every two holders.
+    assert assert_same_figures(edges, PAIRWISE_MAX=1) >= 1
+
+
+@pytest.mark.parametrize("settings", [{}, MAPS, ARRAYS], ids=["inverse", "maps", "arrays"])
+def test_if_companies_form_a_ring_then_each_holds_the_product_along_the_way_to_the_other(settings):
+    # Walking up from c_j, the only holder is the previous company (60 %); c_i is first reached
+    # after d = j - i (mod 60) steps, so c_i holds 0.6^d of c_j, and 0.6^60 of itself (circularly).
+    sweep = {} if not settings else {"DENSE_LIMIT": 0}
+    with patch.dict(vars(ownership_module), {**settings, **sweep}):
+        shares = effective_shares(ring(60, 60))
+    assert len(shares) == 60 * 60
+    for i, j in itertools.product(range(60), range(60)):
+        d = (j - i) % 60 or 60
+        assert math.isclose(shares[f"c{i}", f"c{j}"].low, 100 * 0.6**d, rel_tol=1e-9, abs_tol=1e-10)
+        assert shares[f"c{i}", f"c{j}"].high == shares[f"c{i}", f"c{j}"].low
+    assert assert_same_figures(ring(60, 60), DENSE_LIMIT=0) == 1  # the low bound swept; the high one is it
+
+
+@pytest.mark.parametrize("settings", [MAPS, ARRAYS], ids=["maps", "arrays"])
+def test_if_holders_add_up_above_100_percent_on_a_cycle_then_the_high_figure_is_the_best_allocation(settings):
+    # P and R hold 70 % of Q each (140 %: conflicting), Q holds 50 % of R; {Q, R} is a cycle.
+    # Low: both scaled to 50 %: x_Q[P] = 0.5 + 0.5·x_R[P], x_R[P] = 0.5·x_Q[P] → 2/3 and 1/3.
+    # High: each up to 70 % within 100 %; for P in Q, P's own 70 % (worth 1) first, then R's 30 %
+    # (worth x_R[P] = 0.5·x_Q[P]): x_Q[P] = 0.7 + 0.15·x_Q[P] = 0.7/0.85; for R in Q, R's 70 %;
+    # for Q's circular holding, R's 70 % worth Q's 50 % of R: 35 %.
+    edges = [E("P", "Q", 70), E("R", "Q", 70), E("Q", "R", 50)]
+    with patch.dict(vars(ownership_module), settings):
+        shares = effective_shares(edges)
+    assert approx(shares["P", "Q"], 200 / 3, 70 / 0.85, unknown=True)
+    assert approx(shares["P", "R"], 100 / 3, 35 / 0.85, unknown=True)
+    assert approx(shares["R", "Q"], 50, 70, unknown=True)
+    assert approx(shares["R", "R"], 25, 35, unknown=True)
+    assert approx(shares["Q", "R"], 50)  # Q → R, no stake of uncertain size on the way
+    assert approx(shares["Q", "Q"], 25, 35, unknown=True)
+    assert len(shares) == 6
+    assert assert_same_figures(edges) == 1  # the high bound swept; the low one inverted
+
+
+def test_if_a_knapsack_is_computed_on_arrays_then_it_is_the_greedy_allocation_of_the_budget():
+    import numpy as np
+
+    rng = random.Random(11)
+    for count in (1, 2, 3, 5, 8):
+        for pairwise in (True, False):
+            values = [[[rng.choice([0.0, 0.25, 0.5, rng.random()]) for _ in range(6)] for _ in range(4)]
+                      for _ in range(count)]
+            caps = [[rng.choice([0.1, 0.3, 0.6, 1.0]) for _ in range(4)] for _ in range(count)]
+            budgets = [rng.choice([0.0, 0.2, 0.5, 1.0]) for _ in range(4)]
+            with patch.object(ownership_module, "PAIRWISE_MAX", count if pairwise else 0):
+                got = ownership_module._knapsacks(np.array(values), np.array(caps)[:, :, None],
+                                                  np.array(budgets)[None, :, None])
+            for row, column in itertools.product(range(4), range(6)):
+                left, expected = budgets[row], 0.0
+                for value, cap in sorted(((values[i][row][column], caps[i][row]) for i in range(count)),
+                                         reverse=True):
+                    take = min(cap, max(left, 0.0))
+                    expected += take * value
+                    left -= take
+                assert math.isclose(got[row, column], expected, abs_tol=1e-15)
+
+
+def _inconsistent(edges: list[StakeEdge], held: str, factor: float) -> ownership_module._Net:
+    """The stake graph with the in-weights of ``held`` multiplied (more than 100 % of it held)."""
+    net = ownership_module._Net(edges)
+    x = net.index[held]
+    net.ins[x] = [(h, w * factor, b * factor, c * factor, u) for h, w, b, c, u in net.ins[x]]
+    return net
+
+
+@pytest.mark.parametrize("settings", [MAPS, ARRAYS], ids=["maps", "arrays"])
+def test_if_a_component_owns_itself_entirely_then_every_member_holds_all_of_every_other(settings):
+    # A closed ring (100 % each): no inverse (I - W is singular), swept; every walk up reaches everyone.
+    with patch.dict(vars(ownership_module), settings):
+        shares = effective_shares(ring(60, 100))
+    assert len(shares) == 3600 and all(approx(share, 100) for share in shares.values())
+
+
+@pytest.mark.parametrize(("factor", "sweeps"), [(1.5, ownership_module.MAX_SWEEPS), (1.0 + 1e-6, 50)],
+                         ids=["above-100-percent", "too-many-sweeps"])
+def test_if_a_component_cannot_converge_then_maps_and_arrays_raise_the_same_error(factor, sweeps):
+    # Only inconsistent internal data can make the series diverge: a closed ring of 60 with one
+    # company held 150 % (a share above 100 % on the first sweeps) or 100.0001 % (growing so slowly
+    # that the sweeps run out first).
+    errors = []
+    for path in (MAPS, ARRAYS):
+        with patch.dict(vars(ownership_module), {**path, "MAX_SWEEPS": sweeps}), \
+                pytest.raises(OwnershipError) as caught:
+            ownership_module._Pairs(_inconsistent(ring(60, 100), "c7", factor))
+        errors.append(str(caught.value))
+    assert errors[0] == errors[1]
+    assert "c0, c1, c10, c11, c12, c13, c14, c15 and 52 more do not converge" in errors[1]
+
+
 # ------------------------------------------------------------------------------------------ RDF
 
 
