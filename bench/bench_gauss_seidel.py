@@ -46,6 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from bench_ownership import _fmt  # noqa: E402 - one way of writing a duration across the benchmarks
 from cyclic_sheets import random_stakes, ring_stakes  # noqa: E402
 
 from sovkg.derive import ownership  # noqa: E402
@@ -131,10 +132,6 @@ def measure(label: str, edges: list[StakeEdge], extra: dict[str, int], runs: int
     row.update(_agreement(results["maps"], results["numpy"]))
     row["ratio"] = row["maps_s"] / row["numpy_s"]  # type: ignore[operator]
     return row
-
-
-def _fmt(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
 def render(report: dict) -> str:
