@@ -42,19 +42,18 @@ True
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import RDFS, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from sovkg.core.dates import as_date
 from sovkg.core.namespaces import INFERRED_GRAPH, KG, SOV
 from sovkg.core.namespaces import PREFIXES as _PREFIX_MAP
 from sovkg.derive import exposure, known, ownership
-from sovkg.derive.common import Triple, label, rule_iri
+from sovkg.derive.common import Triple, rule_iri
 from sovkg.derive.reachability import transitive_closure
 from sovkg.derive.run import (
     RENEWAL_READS,
@@ -84,30 +83,34 @@ _INSTANCE_PREDICATE = (
     "&& !STRSTARTS(STR(?p), STR(rdf:)) && !STRSTARTS(STR(?p), STR(rdfs:)) && !STRSTARTS(STR(?p), STR(owl:))))"
 )
 
+_NOT_SCHEMA = "MINUS {{ SELECT DISTINCT {v} WHERE {{ VALUES ?kind {{ owl:Class rdfs:Class owl:ObjectProperty " \
+    "owl:DatatypeProperty owl:AnnotationProperty rdf:Property owl:Ontology }} {v} a ?kind }} }}"
+
 OWL_RL_RULES: dict[str, tuple[str, str]] = {
-    "cax-sco": ("?x", """CONSTRUCT { ?x a ?d } WHERE {
-        ?c rdfs:subClassOf+ ?d . FILTER (?c != ?d) ?x a ?c . MINUS { ?x a ?d } }"""),
-    "prp-spo1": ("?x", f"""CONSTRUCT {{ ?x ?q ?y }} WHERE {{
-        ?p rdfs:subPropertyOf+ ?q . FILTER (?p != ?q) {_INSTANCE_PREDICATE} ?x ?p ?y .
-        MINUS {{ ?x ?q ?y }} }}"""),
-    "prp-inv": ("?x", f"""CONSTRUCT {{ ?y ?q ?x }} WHERE {{
-        {{ ?p owl:inverseOf ?q }} UNION {{ ?q owl:inverseOf ?p }} {_INSTANCE_PREDICATE} ?x ?p ?y .
-        FILTER (!isLiteral(?y)) MINUS {{ ?y ?q ?x }} }}"""),
-    "prp-dom": ("?x", f"""CONSTRUCT {{ ?x a ?c }} WHERE {{
-        ?p rdfs:domain ?c . FILTER (?p != rdf:type) {_INSTANCE_PREDICATE} ?x ?p ?y .
-        MINUS {{ ?x a ?c }} }}"""),
-    "prp-rng": ("?x", f"""CONSTRUCT {{ ?y a ?c }} WHERE {{
-        ?p rdfs:range ?c . FILTER (?p != rdf:type) {_INSTANCE_PREDICATE} ?x ?p ?y . FILTER (!isLiteral(?y))
-        MINUS {{ ?y a ?c }} }}"""),
+    "cax-sco": ("?x a ?d", f"""{{ SELECT DISTINCT ?c ?d WHERE {{ ?c rdfs:subClassOf+ ?d . FILTER (?c != ?d) }} }}
+        ?x a ?c . MINUS {{ ?x a ?d }} {_NOT_SCHEMA.format(v="?x")}"""),
+    "prp-spo1": ("?x ?q ?y", f"""{{ SELECT DISTINCT ?p ?q WHERE {{ ?p rdfs:subPropertyOf+ ?q . FILTER (?p != ?q)
+        {_INSTANCE_PREDICATE} }} }} ?x ?p ?y . MINUS {{ ?x ?q ?y }} {_NOT_SCHEMA.format(v="?x")}"""),
+    "prp-inv": ("?y ?q ?x", f"""{{ SELECT DISTINCT ?p ?q WHERE {{
+        {{ ?p owl:inverseOf ?q }} UNION {{ ?q owl:inverseOf ?p }} {_INSTANCE_PREDICATE} }} }}
+        ?x ?p ?y . FILTER (!isLiteral(?y)) MINUS {{ ?y ?q ?x }} {_NOT_SCHEMA.format(v="?x")}"""),
+    "prp-dom": ("?x a ?c", f"""{{ SELECT DISTINCT ?p ?c WHERE {{ ?p rdfs:domain ?c . FILTER (?p != rdf:type)
+        {_INSTANCE_PREDICATE} }} }} ?x ?p ?y . MINUS {{ ?x a ?c }} {_NOT_SCHEMA.format(v="?x")}"""),
+    "prp-rng": ("?y a ?c", f"""{{ SELECT DISTINCT ?p ?c WHERE {{ ?p rdfs:range ?c . FILTER (?p != rdf:type)
+        {_INSTANCE_PREDICATE} }} }} ?x ?p ?y . FILTER (!isLiteral(?y)) MINUS {{ ?y a ?c }}
+        {_NOT_SCHEMA.format(v="?x")}"""),
 }
-"""The OWL 2 RL rules of :mod:`sovkg.derive.owl_rl`, as whole-graph queries: (the variables that must not be
-schema terms, the query). What is already there is taken out with ``MINUS`` (a hash anti-join in Oxigraph;
-``FILTER NOT EXISTS``, evaluated once per solution, took 12 s instead of 0.6 s for ``prp-inv`` on the 90,000
-control pairs of a 300-company ring: every variable of the ``MINUS`` pattern is bound, so the two mean the
-same). ``prp-trp`` is not among them: it runs as a closure (:data:`TRANSITIVE_EDGES`).
-Only instance triples feed them: a triple whose subject is one of the ontology's
-terms (:data:`SCHEMA_TERMS`) is left out after the query (``SELECT`` of the same pattern), as
-:mod:`sovkg.derive.owl_rl` leaves it out."""
+"""The OWL 2 RL rules of :mod:`sovkg.derive.owl_rl` as SPARQL updates run inside the store: (the template of the
+triples a rule adds, its ``WHERE``), each run as ``INSERT { GRAPH <…/graph/inferred> { template } } WHERE { … }``
+over the union of the graphs (:meth:`sovkg.store.engine.LocalStore.insert`). The schema side of each rule (the
+closed class or property hierarchy, the inverse, domain and range axioms) is a sub-query, evaluated once and
+joined to the instance triples: written as a path in the rule's own pattern, Oxigraph walked
+``rdfs:subClassOf+`` again for every typed node (11 to 19 s for ``cax-sco`` at 10,000 GLEIF entities, 1 s as a
+sub-query). What is already there is taken out with ``MINUS`` (a hash anti-join; ``FILTER NOT EXISTS``, evaluated
+once per solution, took 12 s instead of 0.6 s for ``prp-inv`` on the 90,000 control pairs of a 300-company
+ring). A triple whose subject is one of the ontology's own terms is schema, not instance data, and is left out
+(``MINUS`` of :data:`SCHEMA_TERMS`), as :mod:`sovkg.derive.owl_rl` leaves it out. ``prp-trp`` is not among them:
+it runs as a closure (:data:`TRANSITIVE_EDGES`)."""
 
 TRANSITIVE_EDGES = f"""SELECT ?p ?x ?y WHERE {{ ?p a owl:TransitiveProperty . {_INSTANCE_PREDICATE} ?x ?p ?y }}"""
 """Rule ``prp-trp`` (``x p y, y p z ⇒ x p z``) reads the edges of every transitive property with this one query and
@@ -188,13 +191,83 @@ APPLICABILITY = """SELECT DISTINCT ?entity ?law ?basis ?via WHERE {
     } }"""
 """Which in-effect access law binds which entity, on which basis (rules ``kg:rule/reach-*``)."""
 
-_WORKING_SET = """CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o .
-    FILTER (?p IN (rdf:type, rdfs:label, skos:prefLabel, skos:notation) || STRSTARTS(STR(?p), STR(sov:)))
-    FILTER (?p != sov:controlledBy)
-    FILTER (?p != sov:controls || EXISTS { ?arrangement sov:provider ?o }) }"""
-"""The instance triples effective ownership and exposure read (types, labels and sovkg's own terms). Of the
-control closure, which grows with the square of a chain's length, only what exposure reads: who controls a
-provider (the influence level); the applicability rows come from their own query."""
+def label_of(node: str, out: str) -> str:
+    """The SPARQL form of :func:`sovkg.derive.common.label`: binds ``out`` to ``node``'s English ``rdfs:label``,
+    else its untagged one, else its ``skos:prefLabel``, else any other label, else its IRI (of several of the
+    same rank, the least).
+
+    The labels of every node are ranked and grouped once, in a sub-query joined on ``node`` (as ``OPTIONAL``
+    patterns per node, Oxigraph took 21 s for the 17,000 control derivations of 10,000 GLEIF entities).
+
+    >>> "COALESCE(?e_label, STR(?e)) AS ?text" in label_of("?e", "?text")
+    True
+    """
+    n = node
+    return (f"""OPTIONAL {{ SELECT {n} (SUBSTR(MIN(CONCAT(?rank, STR(?any))), 2) AS {n}_label) WHERE {{
+        {{ {n} rdfs:label ?any . BIND (IF(LANG(?any) = "en", "1", IF(LANG(?any) = "", "2", "4")) AS ?rank) }}
+        UNION {{ {n} skos:prefLabel ?any . BIND ("3" AS ?rank) }} }} GROUP BY {n} }}
+        BIND (COALESCE({n}_label, STR({n})) AS {out})""")
+
+
+CONTROL_LABELS = ("?node rdfs:label ?text", f"""?node a sov:ControlDerivation ; sov:fromStake ?stake .
+    ?stake sov:holder ?holder ; sov:held ?held . {label_of("?holder", "?holderText")} {label_of("?held", "?heldText")}
+    BIND (STRLANG(CONCAT(?holderText, " controls ", ?heldText), "en") AS ?text)""")
+"""The label of each control derivation ("A controls B"), as an update."""
+
+_ROLES = " ".join(f"<{p}>" for p in ownership.ROLE_PREDICATES)
+RELEVANT = f"""SELECT DISTINCT ?node WHERE {{
+    VALUES ?role {{ {_ROLES} }} ?x ?role ?interest . FILTER (isIRI(?interest))
+    ?interest (^sov:held/sov:holder|^sov:controls)* ?node }}"""
+"""The parties effective ownership and exposure can read: every organisation with a role towards a system
+(:data:`sovkg.derive.ownership.ROLE_PREDICATES`) and every party with a chain of stakes, or control, to one.
+Their ownership and findings depend on nothing else, so the working graph (:data:`WORKING_SET`) holds these
+parties and none of the other organisations (of a million GLEIF entities, the few thousand that lead to a
+provider)."""
+
+_READ = """FILTER (?p IN (rdf:type, rdfs:label, skos:prefLabel, skos:notation) || STRSTARTS(STR(?p), STR(sov:)))
+    FILTER (?p != sov:controlledBy && ?p != sov:controls)"""
+WORKING_SET = f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o . {_READ}
+    MINUS {{ VALUES ?kind {{ sov:Party sov:OwnershipStake sov:ParentNotDisclosed sov:ControlDerivation }}
+             ?s a ?kind }} }}"""
+"""The instance triples effective ownership and exposure read (types, labels and sovkg's own terms) about
+everything but parties, stakes, parent-not-disclosed facts and control derivations: those come from
+:func:`parties_set`, for the :data:`RELEVANT` parties only."""
+
+_PARTY_TRIPLES = ("BIND (?node AS ?s)", "?s sov:held ?node", "?node sov:parentNotDisclosed ?s",
+                  "?s sov:fromStake ?stake . ?stake sov:held ?node")
+
+
+def parties_set(parties: str) -> str:
+    """The triples of the :data:`RELEVANT` parties (``parties``: their IRIs in SPARQL syntax): their own, the
+    stakes in them, their undisclosed parents, the control derived from those stakes, and of the control
+    closure (which grows with the square of a chain's length) only what exposure reads: who controls a
+    provider (the influence level). The parties are listed in each branch (a ``VALUES`` outside the
+    ``UNION``, Oxigraph joined after reading every triple of the store)."""
+    branches = [f"{{ VALUES ?node {{ {parties} }} {pattern} . ?s ?p ?o . {_READ} }}" for pattern in _PARTY_TRIPLES]
+    branches.append(f"{{ VALUES ?node {{ {parties} }} ?arrangement sov:provider ?node . ?s sov:controls ?node . "
+                    "BIND (sov:controls AS ?p) BIND (?node AS ?o) }")
+    return "CONSTRUCT { ?s ?p ?o } WHERE { " + " UNION ".join(branches) + " }"
+
+
+APPLICABILITY_TRIPLES = ("""?entity sov:subjectTo ?law . ?node a sov:Applicability ; sov:boundEntity ?entity ;
+    sov:applicableLaw ?law ; sov:basis ?basis ; sov:derivedBy ?rule ; sov:asOf ?day ; rdfs:label ?text ;
+    sov:via ?via""", f"""{{ {APPLICABILITY} }}
+    VALUES (?basis ?rule) {{ {' '.join(f'(<{b}> <{rule_iri(r)}>)' for b, r in exposure.BASIS_RULE.items())} }}
+    {label_of("?entity", "?entityText")} {label_of("?law", "?lawText")} {label_of("?basis", "?basisText")}
+    BIND (COALESCE(?via, sov:none) AS ?viaKey) {label_of("?viaKey", "?viaText")}
+    BIND (STRLANG(CONCAT(?entityText, " is bound by ", ?lawText, " (", ?basisText,
+                         IF(BOUND(?via), CONCAT(" of ", ?viaText, ")"), ")")), "en") AS ?text)
+    BIND (IRI(CONCAT(STR(kg:), "derived/applicability/", {_TAIL.format(v='?entity')}, "/", {_TAIL.format(v='?law')},
+                     "/", {_TAIL.format(v='?basis')}, IF(BOUND(?via), CONCAT("/", {_TAIL.format(v='?via')}), "")))
+          AS ?node)""")
+"""Which law binds whom (:data:`APPLICABILITY`), written as :func:`sovkg.derive.exposure.applicability_triples`
+writes it (``sov:subjectTo``, one ``sov:Applicability`` node with its label), as an update (``?day`` is bound to
+the date)."""
+
+BINDINGS = f"""SELECT ?entity ?law ?basis ?via WHERE {{ {{ {RELEVANT.replace("?node", "?entity")} }}
+    ?node sov:boundEntity ?entity ; a sov:Applicability ; sov:applicableLaw ?law ; sov:basis ?basis .
+    OPTIONAL {{ ?node sov:via ?via }} }}"""
+"""The applicability of the :data:`RELEVANT` parties, read back for the findings (they read no other)."""
 
 
 def derive_store(store: LocalStore, *, as_of: dt.date) -> int:
@@ -211,22 +284,28 @@ def derive_store(store: LocalStore, *, as_of: dt.date) -> int:
     _construct(store, CONTROL)
     _owl_rl(store)
 
+    _constructed(store, *CONTROL_LABELS)
     work = Graph()
-    for s, p, o in store.construct(PREFIXES + _WORKING_SET):
-        work.add((from_oxigraph_term(s), from_oxigraph_term(p), from_oxigraph_term(o)))
-    _absorb(store, work, _control_labels(store, work))
+    work.addN((from_oxigraph_term(s), from_oxigraph_term(p), from_oxigraph_term(o), work)
+              for s, p, o in store.construct(PREFIXES + WORKING_SET))
+    relevant = " ".join(str(row["node"]) for row in store.select(PREFIXES + RELEVANT))
+    work.addN((from_oxigraph_term(s), from_oxigraph_term(p), from_oxigraph_term(o), work)
+              for s, p, o in store.construct(PREFIXES + parties_set(relevant)))
     _absorb(store, work, ownership.ownership_triples(work, as_of))
+    day = f'"{as_of.isoformat()}"^^xsd:date'
+    template, body = APPLICABILITY_TRIPLES
+    _constructed(store, template, f"BIND ({day} AS ?day) {body}")
     found = exposure.bindings_of(
         (from_oxigraph_term(r["entity"]), from_oxigraph_term(r["law"]), from_oxigraph_term(r["basis"]),
          from_oxigraph_term(r["via"]) if "via" in r else None)
-        for r in store.select(PREFIXES + APPLICABILITY))
-    _absorb(store, None, exposure.applicability_triples(work, as_of, found))  # findings read ``found``
+        for r in store.select(PREFIXES + BINDINGS))
     _absorb(store, None, exposure.finding_triples(work, as_of, found))
     _absorb(store, None, rule_description_triples())
     sources = [URIRef(g.value) for g in store.store.named_graphs()
                if isinstance(g, ox.NamedNode) and g.value != _INFERRED]
     _absorb(store, None, inferred_description_triples(sorted(sources, key=str), as_of))
-    return len(store.select(f"SELECT ?s WHERE {{ GRAPH <{_INFERRED}> {{ ?s ?p ?o }} }}"))
+    _drop_asserted(store)
+    return store.count(_INFERRED)
 
 
 # ------------------------------------------------------------------------------------------ stages
@@ -250,6 +329,31 @@ def _construct(store: LocalStore, query: str) -> int:
     return store.add(_unknown(store, set(store.construct(PREFIXES + query))), _INFERRED)
 
 
+def _constructed(store: LocalStore, template: str, body: str) -> int:
+    """Add what ``CONSTRUCT { template } WHERE { body }`` gives to the inferred graph, as it is (what another graph
+    already holds is taken out at the end, :func:`_drop_asserted`); return how many triples it gave.
+
+    A ``CONSTRUCT`` over the union of the graphs, then a bulk insert. The same text as an update
+    (:meth:`~sovkg.store.engine.LocalStore.insert`) was measured slower at 10,000 GLEIF entities: the update
+    reads each of the named graphs listed with ``USING`` one by one (the joins of the labels: 7 to 11 s against
+    1.7 s), and writes each triple in a transaction (``prp-dom``, 20,000 types: 3.5 s; a bulk insert writes a
+    triple in about 6 µs).
+    """
+    return store.add(store.construct(f"{PREFIXES}CONSTRUCT {{ {template} }} WHERE {{ {body} }}"), _INFERRED)
+
+
+ASSERTED_TOO = f"""SELECT ?s ?p ?o WHERE {{ GRAPH <{_INFERRED}> {{ ?s ?p ?o }} GRAPH ?g {{ ?s ?p ?o }}
+    FILTER (?g != <{_INFERRED}>) }}"""
+"""The derived triples another graph holds too."""
+
+
+def _drop_asserted(store: LocalStore) -> None:
+    """Take out of the inferred graph the triples another graph holds: derivation adds only what is not there."""
+    inferred = ox.NamedNode(_INFERRED)
+    for row in store.select(ASSERTED_TOO):
+        store.store.remove(ox.Quad(row["s"], row["p"], row["o"], inferred))  # type: ignore[arg-type]
+
+
 def _unknown(store: LocalStore, triples: set[TripleTerms]) -> set[TripleTerms]:
     """The triples no graph of the store holds yet (one index lookup each).
 
@@ -261,13 +365,33 @@ def _unknown(store: LocalStore, triples: set[TripleTerms]) -> set[TripleTerms]:
     return {t for t in triples if next(quads(t[0], t[1], t[2], None), None) is None}  # type: ignore[arg-type]
 
 
+FEEDS: dict[str, frozenset[str]] = {
+    "prp-spo1": frozenset({"prp-trp", "prp-inv"}),
+    "prp-trp": frozenset({"prp-spo1", "prp-inv"}),
+    "prp-inv": frozenset({"prp-spo1", "prp-trp"}),
+    "prp-dom": frozenset({"prp-spo1", "prp-trp", "prp-inv"}),
+    "prp-rng": frozenset({"prp-spo1", "prp-trp", "prp-inv"}),
+    "cax-sco": frozenset({"prp-dom", "prp-rng"}),
+}
+"""Which rules' output each rule reads, in the order they run. A rule whose own output is already closed under
+it is not among its feeders: ``cax-sco`` and ``prp-spo1`` join the closed hierarchies, ``prp-trp`` gives the
+closure, and the inverse of an inverse is the triple it came from. Types feed only ``cax-sco``."""
+
 def _owl_rl(store: LocalStore) -> None:
-    """Apply the OWL RL rules until none adds a triple."""
+    """Apply the OWL RL rules until none adds a triple: each inside the store (the closure of the transitive
+    properties in Python), and again only when a rule it reads from (:data:`FEEDS`) has added something since.
+
+    The first round runs every rule: the stages before it may have added anything.
+    """
     schema = {row["term"] for row in store.select(PREFIXES + SCHEMA_TERMS)}
-    added = 1
-    while added:
-        added = sum([_rule(store, variables, query, schema) for variables, query in OWL_RL_RULES.values()])
-        added += _transitive(store, schema)
+    stale = set(FEEDS)
+    while stale:
+        for rule in FEEDS:
+            if rule not in stale:
+                continue
+            stale.discard(rule)
+            if _transitive(store, schema) if rule == "prp-trp" else _constructed(store, *OWL_RL_RULES[rule]):
+                stale.update(reader for reader, feeders in FEEDS.items() if rule in feeders)
 
 
 def _transitive(store: LocalStore, schema: set[Any]) -> int:
@@ -285,25 +409,6 @@ def _transitive(store: LocalStore, schema: set[Any]) -> int:
         fresh.update((x, p, z) for x, z in transitive_closure(
             (x, y) for x, y in pairs if x not in schema) if (x, z) not in pairs)
     return store.add(fresh, _INFERRED)
-
-
-def _rule(store: LocalStore, variables: str, query: str, schema: set[Any]) -> int:
-    """One OWL RL rule: its solutions whose ``variables`` are not schema terms give new triples."""
-    head, _, body = query.partition("WHERE")
-    template = head.strip()[len("CONSTRUCT"):].strip()
-    names = variables.split()
-    select = f"SELECT {' '.join(sorted(set(re.findall(r'[?][a-z]+', template)) | set(names)))} WHERE {body}"
-    triples: set[TripleTerms] = set()
-    pattern = template.strip("{} ").split()
-    for row in store.select(PREFIXES + select):
-        if any(row.get(name[1:]) in schema for name in names):
-            continue
-        s, p, o = (row[t[1:]] if t.startswith("?") else _RDF_TYPE for t in pattern)
-        triples.add((s, p, o))  # type: ignore[arg-type]
-    return store.add(_unknown(store, triples), _INFERRED)
-
-
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 def _validity(store: LocalStore, day: dt.date) -> None:
@@ -338,16 +443,6 @@ def _eea_exists(store: LocalStore, day: dt.date) -> bool:
         return False
     row = {k: from_oxigraph_term(v) for k, v in rows[0].items()}
     return fact_holds(day, KG["union/EEA"], planned=False, valid_from=row.get("from"), valid_until=row.get("until"))
-
-
-def _control_labels(store: LocalStore, work: Graph) -> list[Triple]:
-    rows = store.select(PREFIXES + """SELECT ?node ?holder ?held WHERE {
-        ?node a sov:ControlDerivation ; sov:fromStake ?stake . ?stake sov:holder ?holder ; sov:held ?held }""")
-    out: list[Triple] = []
-    for row in rows:
-        node, holder, held = (from_oxigraph_term(row[k]) for k in ("node", "holder", "held"))
-        out.append((node, RDFS.label, Literal(f"{label(work, holder)} controls {label(work, held)}", lang="en")))
-    return out
 
 
 def _absorb(store: LocalStore, work: Graph | None, triples: Iterable[Triple]) -> None:
