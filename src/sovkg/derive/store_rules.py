@@ -47,6 +47,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
 from sovkg.core.dates import as_date
@@ -121,14 +122,56 @@ next: minutes), where the closure costs the edges plus the 90,000 pairs it gives
 repeated until nothing is added."""
 
 _TIMED = " ".join(f"<{c}>" for c in TIMED_CLASSES)
+def _comparable(value: str) -> str:
+    """SPARQL: ``value`` is a plain ``xsd:date`` (no time zone) that compares with the day (``$DAY``)."""
+    return (f"COALESCE(DATATYPE({value}) = xsd:date && STRLEN(STR({value})) = 10 "
+            f"&& ({value} <= $DAY || {value} > $DAY), false)")
+
+
+PLAIN_STAKE = f"""?n a sov:OwnershipStake .
+    FILTER NOT EXISTS {{ VALUES ?other {{ {' '.join(f'<{c}>' for c in TIMED_CLASSES if c != SOV.OwnershipStake)} }}
+                         ?n a ?other }}
+    FILTER NOT EXISTS {{ VALUES ?flag {{ sov:planned sov:afterAsOf sov:scheme sov:hostedSystem }} ?n ?flag ?any }}
+    FILTER NOT EXISTS {{ ?n sov:validFrom ?from . FILTER (!{_comparable("?from")}) }}
+    FILTER NOT EXISTS {{ ?n sov:validUntil ?until . FILTER (!{_comparable("?until")}) }}
+    FILTER NOT EXISTS {{ ?n sov:validFrom ?from1 , ?from2 . FILTER (?from1 != ?from2) }}
+    FILTER NOT EXISTS {{ ?n sov:validUntil ?until1 , ?until2 . FILTER (?until1 != ?until2) }}"""
+"""A stake (``?n``) the date rule decides from its dates alone: it is nothing but a stake, is not planned, has
+no scheme or system, and has at most one start and one end, each a plain ``xsd:date`` (``$DAY``: the date).
+The stakes of GLEIF and BODS imports, a million at scale: :data:`PLAIN_IN_EFFECT` marks them in the store, and
+the other timed facts (:data:`VALIDITY`) go through :func:`sovkg.derive.run.fact_holds` in Python."""
+
+PLAIN_IN_EFFECT = ("?n sov:inEffect true", f"""{PLAIN_STAKE}
+    FILTER NOT EXISTS {{ ?n sov:validFrom ?start . FILTER (?start > $DAY) }}
+    FILTER NOT EXISTS {{ ?n sov:validUntil ?end . FILTER (?end < $DAY) }}""")
+"""Rule ``kg:rule/validity`` for the :data:`PLAIN_STAKE` stakes: in effect from their start to their end,
+both days included (:func:`sovkg.core.dates.holds_on`)."""
+
 VALIDITY = f"""SELECT ?n ?planned ?from ?until ?scheme ?accepted ?issued ?system ?opened ?after WHERE {{
-    VALUES ?class {{ {_TIMED} }} ?n a ?class .
+    VALUES ?class {{ {_TIMED} }} ?n a ?class . MINUS {{ {PLAIN_STAKE} }}
     OPTIONAL {{ ?n sov:planned ?planned }} OPTIONAL {{ ?n sov:validFrom ?from }}
     OPTIONAL {{ ?n sov:validUntil ?until }} OPTIONAL {{ ?n sov:afterAsOf ?after }}
     OPTIONAL {{ ?n sov:scheme ?scheme OPTIONAL {{ ?scheme sov:acceptedUntil ?accepted }}
                OPTIONAL {{ ?scheme sov:validFrom ?issued }} }}
     OPTIONAL {{ ?n sov:hostedSystem ?system OPTIONAL {{ ?system sov:validFrom ?opened }} }} }}"""
-"""Every timed fact with the values the date rule reads."""
+"""Every other timed fact with the values the date rule reads."""
+
+KNOWN_BEFORE = f"""?s a sov:OwnershipStake .
+    FILTER NOT EXISTS {{ VALUES ?other {{ {' '.join(f'<{c}>' for c in known.READS[0] if c != SOV.OwnershipStake)} }}
+                         ?s a ?other }}
+    FILTER NOT EXISTS {{ ?s sov:validFrom ?from .
+                         FILTER (!COALESCE({_comparable("?from")} && ?from <= $DAY, false)) }}"""
+"""A stake (``?s``) that cannot be dated after the day: nothing but a stake, with no start, or only plain
+``xsd:date`` starts on or before the day. :func:`sovkg.derive.known.known_triples` would not mark it, so its
+triples are not extracted for it (at scale, almost every stake)."""
+
+_CERTIFICATE_READS = " ".join(f"<{p}>" for p in RENEWAL_READS[1] if p != DCTERMS.isVersionOf)
+RENEWAL = f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+    {{ ?s a sov:Certificate . BIND (rdf:type AS ?p) BIND (sov:Certificate AS ?o) }}
+    UNION {{ ?s a sov:Certificate . VALUES ?p {{ {_CERTIFICATE_READS} }} ?s ?p ?o }}
+    UNION {{ ?s dcterms:isVersionOf ?o . BIND (dcterms:isVersionOf AS ?p) }} }}"""
+"""What :func:`sovkg.derive.run.renewal_triples` reads (:data:`sovkg.derive.run.RENEWAL_READS`), for the
+certificates and the schemes' versions only: the in-effect marks of a million stakes are not read."""
 
 VERSION_ACCEPTANCE = """SELECT ?scheme ?version ?accepted WHERE {
     ?version dcterms:isVersionOf ?scheme ; sov:acceptedUntil ?accepted }"""
@@ -274,15 +317,23 @@ def derive_store(store: LocalStore, *, as_of: dt.date) -> int:
     """Derive everything for ``as_of`` into the store's ``inferred`` graph (emptied first); return its size."""
     store.clear_graph(_INFERRED)
     _owl_rl(store)
-    _absorb(store, None, known.known_triples(_extract(store, known.READS), as_of))
-    _validity(store, as_of)
-    _absorb(store, None, renewal_triples(_extract(store, RENEWAL_READS), as_of))
+    store.journal = set()  # what the stages add, for the next OWL RL pass
+    day = f'"{as_of.isoformat()}"^^xsd:date'
+    _absorb(store, None, known.known_triples(_extract(store, known.READS, skip=KNOWN_BEFORE.replace("$DAY", day)),
+                                             as_of))
+    _constructed(store, PLAIN_IN_EFFECT[0], PLAIN_IN_EFFECT[1].replace("$DAY", day))
+    _validity(store, as_of, day)
+    work = Graph()
+    work.addN((from_oxigraph_term(s), from_oxigraph_term(p), from_oxigraph_term(o), work)
+              for s, p, o in store.construct(PREFIXES + RENEWAL))
+    _absorb(store, None, renewal_triples(work, as_of))
     _construct(store, MEMBERSHIP)
     if _eea_exists(store, as_of):
         _construct(store, EEA_MEMBERSHIP)
     _construct(store, ADEQUACY)
     _construct(store, CONTROL)
-    _owl_rl(store)
+    _owl_rl(store, since=store.journal)
+    store.journal = None
 
     _constructed(store, *CONTROL_LABELS)
     work = Graph()
@@ -292,7 +343,6 @@ def derive_store(store: LocalStore, *, as_of: dt.date) -> int:
     work.addN((from_oxigraph_term(s), from_oxigraph_term(p), from_oxigraph_term(o), work)
               for s, p, o in store.construct(PREFIXES + parties_set(relevant)))
     _absorb(store, work, ownership.ownership_triples(work, as_of))
-    day = f'"{as_of.isoformat()}"^^xsd:date'
     template, body = APPLICABILITY_TRIPLES
     _constructed(store, template, f"BIND ({day} AS ?day) {body}")
     found = exposure.bindings_of(
@@ -311,13 +361,15 @@ def derive_store(store: LocalStore, *, as_of: dt.date) -> int:
 # ------------------------------------------------------------------------------------------ stages
 
 
-def _extract(store: LocalStore, reads: tuple[tuple[URIRef, ...], tuple[URIRef, ...]]) -> Graph:
+def _extract(store: LocalStore, reads: tuple[tuple[URIRef, ...], tuple[URIRef, ...]], *, skip: str = "") -> Graph:
     """The triples a Python rule reads, in an rdflib graph: the ``rdf:type`` triples of its classes and every
-    triple of its predicates (extract-compute-load, with one query, so the date rules live in one place)."""
+    triple of its predicates (extract-compute-load, with one query, so the date rules live in one place), but
+    none about a subject ``?s`` that ``skip`` matches."""
     classes, predicates = reads
+    minus = f"MINUS {{ {skip} }}" if skip else ""
     query = f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
-        {{ VALUES ?o {{ {' '.join(f'<{c}>' for c in classes)} }} ?s a ?o . BIND (rdf:type AS ?p) }}
-        UNION {{ VALUES ?p {{ {' '.join(f'<{p}>' for p in predicates)} }} ?s ?p ?o }} }}"""
+        {{ VALUES ?o {{ {' '.join(f'<{c}>' for c in classes)} }} ?s a ?o . BIND (rdf:type AS ?p) {minus} }}
+        UNION {{ VALUES ?p {{ {' '.join(f'<{p}>' for p in predicates)} }} ?s ?p ?o {minus} }} }}"""
     work = Graph()
     work.addN((from_oxigraph_term(s), from_oxigraph_term(p), from_oxigraph_term(o), work)
               for s, p, o in store.construct(PREFIXES + query))
@@ -325,8 +377,8 @@ def _extract(store: LocalStore, reads: tuple[tuple[URIRef, ...], tuple[URIRef, .
 
 
 def _construct(store: LocalStore, query: str) -> int:
-    """Run one rule and add its new triples to the inferred graph; return how many were new."""
-    return store.add(_unknown(store, set(store.construct(PREFIXES + query))), _INFERRED)
+    """Run one ``CONSTRUCT`` rule and add its triples to the inferred graph (see :func:`_constructed`)."""
+    return store.add(store.construct(PREFIXES + query), _INFERRED)
 
 
 def _constructed(store: LocalStore, template: str, body: str) -> int:
@@ -346,9 +398,24 @@ ASSERTED_TOO = f"""SELECT ?s ?p ?o WHERE {{ GRAPH <{_INFERRED}> {{ ?s ?p ?o }} G
     FILTER (?g != <{_INFERRED}>) }}"""
 """The derived triples another graph holds too."""
 
+MAY_BE_ASSERTED = f"""ASK {{ GRAPH ?g {{
+    {{ VALUES ?class {{ sov:ControlDerivation sov:Applicability }} ?s a ?class }}
+    UNION {{ VALUES ?p {{ sov:inEffect sov:directlyControls sov:subjectTo }} ?s ?p ?o }} }}
+    FILTER (?g != <{_INFERRED}>) }}"""
+"""Whether an input graph holds what the ``CONSTRUCT`` stages write without looking for it first (the in-effect
+marks of :data:`PLAIN_IN_EFFECT`, :data:`CONTROL`, :data:`CONTROL_LABELS`, :data:`APPLICABILITY_TRIPLES`): an
+export of a derived graph loaded back, say. The OWL RL rules leave out what is there (``MINUS``), the closure of
+the transitive properties and the Python stages too (:func:`_absorb`)."""
+
 
 def _drop_asserted(store: LocalStore) -> None:
-    """Take out of the inferred graph the triples another graph holds: derivation adds only what is not there."""
+    """Take out of the inferred graph the triples another graph holds: derivation adds only what is not there.
+
+    Looked for only when an input graph may hold some (:data:`MAY_BE_ASSERTED`, two index lookups): the join of
+    the whole inferred graph with the others took 3 s at 10,000 GLEIF entities, for nothing.
+    """
+    if not store.ask(PREFIXES + MAY_BE_ASSERTED):
+        return
     inferred = ox.NamedNode(_INFERRED)
     for row in store.select(ASSERTED_TOO):
         store.store.remove(ox.Quad(row["s"], row["p"], row["o"], inferred))  # type: ignore[arg-type]
@@ -377,11 +444,17 @@ FEEDS: dict[str, frozenset[str]] = {
 it is not among its feeders: ``cax-sco`` and ``prp-spo1`` join the closed hierarchies, ``prp-trp`` gives the
 closure, and the inverse of an inverse is the triple it came from. Types feed only ``cax-sco``."""
 
-def _owl_rl(store: LocalStore) -> None:
+READ_BY: dict[str, str] = {"cax-sco": "?c", "prp-spo1": "?p", "prp-inv": "?p", "prp-dom": "?p", "prp-rng": "?p"}
+"""The variable of each rule's schema side that names what it reads: a class (``cax-sco``) or a predicate."""
+
+
+def _owl_rl(store: LocalStore, since: set[Any] | None = None) -> None:
     """Apply the OWL RL rules until none adds a triple: each inside the store (the closure of the transitive
     properties in Python), and again only when a rule it reads from (:data:`FEEDS`) has added something since.
 
-    The first round runs every rule: the stages before it may have added anything.
+    ``since``: the predicates and classes (:attr:`~sovkg.store.engine.LocalStore.journal`) of everything added
+    since the graph was last closed; the rules then read only the triples of those (and of what they add
+    themselves, which the journal records as they go). Without it, every rule reads every triple.
     """
     schema = {row["term"] for row in store.select(PREFIXES + SCHEMA_TERMS)}
     stale = set(FEEDS)
@@ -390,11 +463,19 @@ def _owl_rl(store: LocalStore) -> None:
             if rule not in stale:
                 continue
             stale.discard(rule)
-            if _transitive(store, schema) if rule == "prp-trp" else _constructed(store, *OWL_RL_RULES[rule]):
+            if rule == "prp-trp":
+                added = _transitive(store, schema, since)
+            else:
+                template, body = OWL_RL_RULES[rule]
+                if since is not None:
+                    names = " ".join(str(t) for t in since if isinstance(t, ox.NamedNode))
+                    body = body.replace("WHERE {", f"WHERE {{ VALUES {READ_BY[rule]} {{ {names} }}", 1)
+                added = _constructed(store, template, body)
+            if added:
                 stale.update(reader for reader, feeders in FEEDS.items() if rule in feeders)
 
 
-def _transitive(store: LocalStore, schema: set[Any]) -> int:
+def _transitive(store: LocalStore, schema: set[Any], since: set[Any] | None = None) -> int:
     """Rule ``prp-trp`` for every transitive property at once: close its instance edges, add the missing pairs.
 
     The rule joins ``?x ?p ?y . ?y ?p ?z`` with neither ``?x`` nor ``?y`` a schema term, so an edge from a
@@ -403,7 +484,8 @@ def _transitive(store: LocalStore, schema: set[Any]) -> int:
     """
     edges: dict[Any, set[tuple[Any, Any]]] = {}
     for row in store.select(PREFIXES + TRANSITIVE_EDGES):
-        edges.setdefault(row["p"], set()).add((row["x"], row["y"]))
+        if since is None or row["p"] in since:
+            edges.setdefault(row["p"], set()).add((row["x"], row["y"]))
     fresh: set[tuple[Any, Any, Any]] = set()
     for p, pairs in edges.items():
         fresh.update((x, p, z) for x, z in transitive_closure(
@@ -411,9 +493,9 @@ def _transitive(store: LocalStore, schema: set[Any]) -> int:
     return store.add(fresh, _INFERRED)
 
 
-def _validity(store: LocalStore, day: dt.date) -> None:
+def _validity(store: LocalStore, day: dt.date, literal: str) -> None:
     rows: dict[Node, dict[str, Node]] = {}
-    for found in store.select(PREFIXES + VALIDITY):
+    for found in store.select(PREFIXES + VALIDITY.replace("$DAY", literal)):
         node = from_oxigraph_term(found["n"])
         if node not in rows:  # several values: one is read, as rdflib's Graph.value does
             rows[node] = {k: from_oxigraph_term(v) for k, v in found.items()}

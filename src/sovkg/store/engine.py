@@ -53,6 +53,9 @@ TripleTerms = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, Term]
 
 
 
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
 class SparqlStore(Protocol):
     """What the engine needs from a store: SELECT and CONSTRUCT over the union of the graphs."""
 
@@ -71,6 +74,8 @@ class LocalStore:
     def __init__(self, store: ox.Store, path: Path | None = None) -> None:
         self.store = store
         self.path = path
+        self.journal: set[Any] | None = None
+        """When a set: :meth:`add` records in it the predicate of each triple it adds (the class, for a type)."""
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[dict[str, Term]]:
         """Run a SELECT over the union of the graphs."""
@@ -99,6 +104,8 @@ class LocalStore:
         name = ox.NamedNode(graph)
         quads = [ox.Quad(s, p, o, name) for s, p, o in triples]
         self.store.bulk_extend(quads)
+        if self.journal is not None:
+            self.journal.update(q.object if q.predicate == _RDF_TYPE else q.predicate for q in quads)
         return len(quads)
 
     def insert(self, template: str, body: str, graph: str, *, prefixes: str = "") -> None:
