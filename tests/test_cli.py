@@ -136,6 +136,21 @@ def test_exposure_filters_by_law_and_system():
     assert [(r["system_label"], r["level"]) for r in json.loads(run.stdout)] == [("Record", "subcontractor")]
 
 
+def test_exposure_of_one_system_from_a_derived_store(tmp_path: Path):
+    """``exposure --store S --system X --law L`` reads only that system's findings from the derived store, and gives
+    what the full pipeline gives; an unknown name is a clear error (exit 2) naming the names it is close to."""
+    store = str(tmp_path / "store")
+    assert sovkg("derive", "--store", store, *FIXTURE).returncode == 0
+    from_store = sovkg("exposure", "--format", "json", "--store", store, "--system", "Record", "--law", "X Act")
+    assert from_store.returncode == 0, from_store.stderr
+    full = sovkg("exposure", "--format", "json", "--engine", "rdflib", "--system", "Record", "--law", "kg:law/x-act",
+                 *FIXTURE)
+    assert json.loads(from_store.stdout) == json.loads(full.stdout)
+    assert [(r["system_label"], r["level"]) for r in json.loads(from_store.stdout)] == [("Record", "subcontractor")]
+    unknown = sovkg("exposure", "--store", store, "--system", "Recrod")
+    assert unknown.returncode == 2 and "'Recrod': no such entity" in unknown.stderr and "'record'" in unknown.stderr
+
+
 def test_validate_json_has_the_stable_shape():
     run = sovkg("validate", "--format", "json", *FIXTURE)
     assert run.returncode in (0, 1), run.stderr

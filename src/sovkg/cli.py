@@ -356,21 +356,24 @@ def _exposure(args: argparse.Namespace) -> int:
     from sovkg.ask.explain import resolve_entity
     from sovkg.publish.report import findings_csv
 
-    cached = None if args.law or args.system else _cached(args)
-    if cached is not None:
-        from sovkg.derive.store_engine import store_findings
+    cached = _cached(args)
+    if cached is not None:  # from the derived store: only the findings asked for are read
+        from sovkg.derive.store_engine import store_findings, store_names
 
         kg: Any = cached
-        findings: list[Any] = list(store_findings(cached.store))
+        asked = {"law": args.law, "system": args.system}
+        names = store_names(cached.store) if any(asked.values()) else None
+        findings: list[Any] = list(store_findings(cached.store, **{
+            key: str(resolve_entity(names, name)) for key, name in asked.items() if name and names is not None}))
     else:
         kg = _build(args)
         findings = list(kg.findings)
-    if args.law:
-        law = str(resolve_entity(kg.union, args.law))
-        findings = [f for f in findings if f.law == law]
-    if args.system:
-        system = str(resolve_entity(kg.union, args.system))
-        findings = [f for f in findings if f.system == system]
+        if args.law:
+            law = str(resolve_entity(kg.union, args.law))
+            findings = [f for f in findings if f.law == law]
+        if args.system:
+            system = str(resolve_entity(kg.union, args.system))
+            findings = [f for f in findings if f.system == system]
     rows = [f.to_json() for f in findings]
     if args.format == "json":
         print(json.dumps(rows, indent=2, ensure_ascii=False))

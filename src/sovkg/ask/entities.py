@@ -21,7 +21,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib import RDF, RDFS, SKOS, Graph, URIRef
 from rdflib.term import Node
 
 from sovkg.core.errors import SovkgInputError, UnknownEntityError
@@ -36,7 +36,8 @@ _DERIVED = PREFIXES["kg"] + "derived/"
 
 def resolve_entity(graph: Graph, name: str) -> URIRef:
     """Find an entity by IRI, CURIE (``kg:org/x``), path (``org/x``), local id (``x``, when only one
-    labelled ``kg:`` entity ends with it), label or legal name (any language, any case).
+    labelled ``kg:`` entity ends with it), label or legal name, else short name (``skos:altLabel``; any
+    language, any case).
 
     An unknown name raises :class:`UnknownEntityError` with the closest known names; a local id
     shared by several entities names them.
@@ -45,6 +46,9 @@ def resolve_entity(graph: Graph, name: str) -> URIRef:
     described = {s for s in graph.subjects(RDF.type, None) if isinstance(s, URIRef)}
     for node in sorted(described):
         for value in sorted(list(graph.objects(node, RDFS.label)) + list(graph.objects(node, SOV.legalName)), key=str):
+            candidates.setdefault(str(value).casefold(), node)
+    for node in sorted(described):  # a short name ("CLOUD Act") when no label or legal name is the same
+        for value in sorted(graph.objects(node, SKOS.altLabel), key=str):
             candidates.setdefault(str(value).casefold(), node)
     text = name.strip()
     iri = _expand(text)

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import XSD, Dataset, Literal
+from rdflib import XSD, Dataset, Graph, Literal
 from rdflib.term import Node
 
 from sovkg.core.errors import SovkgInputError
@@ -35,7 +35,8 @@ from sovkg.model import ExposureFinding
 from sovkg.store.engine import LocalStore, open_cached_store, open_store, save_store
 from sovkg.store.oxigraph import from_oxigraph_term, to_oxigraph
 
-__all__ = ["cached_derived_store", "copy_inferred", "derive_dataset", "derive_into_store", "store_findings"]
+__all__ = ["cached_derived_store", "copy_inferred", "derive_dataset", "derive_into_store", "store_findings",
+           "store_names"]
 
 
 def derive_dataset(dataset: Dataset, *, as_of: dt.date, key: str | None = None,
@@ -139,14 +140,41 @@ FINDINGS = f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
 """Everything :func:`sovkg.derive.exposure.read_findings` reads: findings, evidence steps, labels, sources."""
 
 
-def store_findings(store: LocalStore) -> tuple[ExposureFinding, ...]:
-    """The exposure findings of a derived store, read with one query (no full graph is built)."""
+def store_findings(store: LocalStore, *, system: str | None = None, law: str | None = None
+                   ) -> tuple[ExposureFinding, ...]:
+    """The exposure findings of a derived store, read with one query (no full graph is built); with ``system``
+    or ``law`` (IRIs), only those about that system or law, read by an index lookup on it."""
     from rdflib import Graph
 
     from sovkg.derive.exposure import read_findings
     from sovkg.derive.store_rules import PREFIXES
 
+    about = "".join(f" ; sov:{p} <{iri}>" for p, iri in (("exposedSystem", system), ("applicableLaw", law)) if iri)
+    query = FINDINGS.replace("?finding a sov:ExposureFinding", "?finding a sov:ExposureFinding" + about)
     graph = Graph()
-    for s, p, o in store.construct(PREFIXES + FINDINGS):
+    for s, p, o in store.construct(PREFIXES + query):
         graph.add((from_oxigraph_term(s), from_oxigraph_term(p), from_oxigraph_term(o)))
     return read_findings(graph)
+
+
+NAMES = """CONSTRUCT { ?s a ?type ; ?p ?o } WHERE {
+    VALUES ?type { sov:InformationSystem sov:Law } ?s a ?type .
+    OPTIONAL { ?s ?p ?o . FILTER (?p IN (rdfs:label, skos:altLabel, sov:legalName)) } }"""
+"""The systems and laws of a store with their names: what ``exposure --system``/``--law`` resolve a name against."""
+
+
+def store_names(store: LocalStore) -> Graph:
+    """The systems and laws of a store with their labels, as a small rdflib graph (see :data:`NAMES`).
+
+    >>> from sovkg.load.rdf import load_dataset
+    >>> store = derive_dataset(load_dataset(include_case=False), as_of=dt.date(2026, 11, 29), copy=False)
+    >>> from sovkg.ask.entities import resolve_entity
+    >>> str(resolve_entity(store_names(store), "CLOUD Act"))
+    'https://w3id.org/sovkg/id/law/us-cloud-act'
+    """
+    from sovkg.derive.store_rules import PREFIXES
+
+    graph = Graph()
+    for s, p, o in store.construct(PREFIXES + NAMES):
+        graph.add((from_oxigraph_term(s), from_oxigraph_term(p), from_oxigraph_term(o)))
+    return graph
