@@ -42,6 +42,15 @@ def resolve_entity(graph: Graph, name: str) -> URIRef:
     An unknown name raises :class:`UnknownEntityError` with the closest known names; a local id
     shared by several entities names them.
     """
+    text = name.strip()
+    iri = _expand(text)
+    if iri is not None and _described(graph, iri):  # an IRI or a path: two lookups, not a scan of every name
+        return iri
+    plain = bool(text) and not any(ch.isspace() or ch in _FORBIDDEN for ch in text)
+    if plain:
+        kg_iri = URIRef(PREFIXES["kg"] + text)
+        if _described(graph, kg_iri):
+            return kg_iri
     candidates: dict[str, URIRef] = {}
     described = {s for s in graph.subjects(RDF.type, None) if isinstance(s, URIRef)}
     for node in sorted(described):
@@ -50,15 +59,6 @@ def resolve_entity(graph: Graph, name: str) -> URIRef:
     for node in sorted(described):  # a short name ("CLOUD Act") when no label or legal name is the same
         for value in sorted(graph.objects(node, SKOS.altLabel), key=str):
             candidates.setdefault(str(value).casefold(), node)
-    text = name.strip()
-    iri = _expand(text)
-    if iri is not None and iri in described:
-        return iri
-    plain = bool(text) and not any(ch.isspace() or ch in _FORBIDDEN for ch in text)
-    if plain:
-        kg_iri = URIRef(PREFIXES["kg"] + text)
-        if kg_iri in described:
-            return kg_iri
     found = candidates.get(text.casefold())
     if found is not None:
         return found
@@ -74,6 +74,11 @@ def resolve_entity(graph: Graph, name: str) -> URIRef:
     close = difflib.get_close_matches(text.casefold(), list(candidates), n=5, cutoff=0.5)
     hint = f"; did you mean: {', '.join(repr(c) for c in close)}?" if close else ""
     raise UnknownEntityError(f"{name!r}: no such entity in the graph{hint}")
+
+
+def _described(graph: Graph, node: URIRef) -> bool:
+    """Whether the graph gives ``node`` a type."""
+    return next(graph.objects(node, RDF.type), None) is not None
 
 
 def resolve_binding(graph: Graph, text: str) -> Node:

@@ -30,6 +30,7 @@ from sovkg.load.inputs import bundled_files, report_key, user_files
 from sovkg.load.rdf import load_files
 from sovkg.model import Applicability, ExposureFinding
 from sovkg.store.engine import EndpointStore, LocalStore
+from sovkg.store.rdflib_view import OxigraphView, dataset_view, union_graph
 
 ENGINES: tuple[str, ...] = ("store", "rdflib")
 """The engines :func:`build` runs: the Oxigraph store engine (default) and the rdflib reference pipeline."""
@@ -109,7 +110,8 @@ class KnowledgeGraph:
         """The exposure findings, strongest first within each system and law (read from the derived store
         with one query when the store engine derived them and the union has not been built)."""
         store = self.store
-        if isinstance(store, LocalStore) and "union" not in self.__dict__:
+        if isinstance(store, LocalStore) and ("union" not in self.__dict__ or isinstance(
+                self.union.store, OxigraphView)):
             from sovkg.derive.store_engine import store_findings
 
             return store_findings(store)
@@ -185,10 +187,14 @@ def open_knowledge_graph(store: LocalStore | EndpointStore) -> KnowledgeGraph:
     from sovkg.store.oxigraph import from_oxigraph_term
 
     day = derived_on(store)
+    if isinstance(store, LocalStore):  # read in place: nothing is copied (see sovkg.store.rdflib_view)
+        kg = KnowledgeGraph(loaded=dataset_view(store.store), as_of=day, engine="store")
+        kg.memo["store"] = store
+        kg.adopt_union(union_graph(store.store))
+        return kg
     dataset = Dataset()
-    quads = store.quads() if isinstance(store, EndpointStore) else store.store.quads_for_pattern(None, None, None, None)
     graphs: dict[str, Graph] = {}
-    for quad in quads:
+    for quad in store.quads():
         name = quad.graph_name.value if hasattr(quad.graph_name, "value") else str(INFERRED_GRAPH) + "/default"
         graph = graphs.get(name)
         if graph is None:

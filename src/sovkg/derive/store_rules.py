@@ -101,9 +101,9 @@ OWL_RL_RULES: dict[str, tuple[str, str]] = {
         {_INSTANCE_PREDICATE} }} }} ?x ?p ?y . FILTER (!isLiteral(?y)) MINUS {{ ?y a ?c }}
         {_NOT_SCHEMA.format(v="?x")}"""),
 }
-"""The OWL 2 RL rules of :mod:`sovkg.derive.owl_rl` as SPARQL updates run inside the store: (the template of the
-triples a rule adds, its ``WHERE``), each run as ``INSERT { GRAPH <…/graph/inferred> { template } } WHERE { … }``
-over the union of the graphs (:meth:`sovkg.store.engine.LocalStore.insert`). The schema side of each rule (the
+"""The OWL 2 RL rules of :mod:`sovkg.derive.owl_rl` as whole-graph queries: (the template of the triples a rule
+adds, its ``WHERE``), each run as ``CONSTRUCT { template } WHERE { … }`` over the union of the graphs, its triples
+bulk-loaded into the inferred graph (:func:`_constructed`). The schema side of each rule (the
 closed class or property hierarchy, the inverse, domain and range axioms) is a sub-query, evaluated once and
 joined to the instance triples: written as a path in the rule's own pattern, Oxigraph walked
 ``rdfs:subClassOf+`` again for every typed node (11 to 19 s for ``cax-sco`` at 10,000 GLEIF entities, 1 s as a
@@ -385,9 +385,10 @@ def _constructed(store: LocalStore, template: str, body: str) -> int:
     """Add what ``CONSTRUCT { template } WHERE { body }`` gives to the inferred graph, as it is (what another graph
     already holds is taken out at the end, :func:`_drop_asserted`); return how many triples it gave.
 
-    A ``CONSTRUCT`` over the union of the graphs, then a bulk insert. The same text as an update
-    (:meth:`~sovkg.store.engine.LocalStore.insert`) was measured slower at 10,000 GLEIF entities: the update
-    reads each of the named graphs listed with ``USING`` one by one (the joins of the labels: 7 to 11 s against
+    A ``CONSTRUCT`` over the union of the graphs, then a bulk insert. The same text as an update,
+    ``INSERT { GRAPH <…/graph/inferred> { template } } USING <g1> … USING <gn> WHERE { body }`` (Oxigraph's
+    updates read its default graph, so each named graph is listed), was measured slower at 10,000 GLEIF
+    entities: the update reads each of the named graphs one by one (the joins of the labels: 7 to 11 s against
     1.7 s), and writes each triple in a transaction (``prp-dom``, 20,000 types: 3.5 s; a bulk insert writes a
     triple in about 6 µs).
     """

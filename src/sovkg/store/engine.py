@@ -108,23 +108,6 @@ class LocalStore:
             self.journal.update(q.object if q.predicate == _RDF_TYPE else q.predicate for q in quads)
         return len(quads)
 
-    def insert(self, template: str, body: str, graph: str, *, prefixes: str = "") -> None:
-        """Run ``INSERT { GRAPH <graph> { template } } WHERE { body }`` inside the store, the ``WHERE`` reading
-        the union of every named graph (and ``graph`` itself), as :meth:`select` does.
-
-        Oxigraph's updates read its default graph, not the union of its graphs, so each named graph is listed
-        with ``USING`` (SPARQL 1.1 Update: the ``WHERE`` then reads their merge). Nothing crosses into Python.
-
-        >>> store = open_store()
-        >>> _ = store.add([(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.NamedNode("urn:b"))], "urn:g")
-        >>> store.insert("?y <urn:q> ?x", "?x <urn:p> ?y", "urn:inferred")
-        >>> store.count("urn:inferred")
-        1
-        """
-        names = {g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)} | {graph}
-        using = " ".join(f"USING <{name}>" for name in sorted(names))
-        self.store.update(f"{prefixes}INSERT {{ GRAPH <{graph}> {{ {template} }} }} {using} WHERE {{ {body} }}")
-
     def ask(self, query: str) -> bool:
         """Run an ASK over the union of the graphs."""
         result = self.store.query(query, use_default_graph_as_union=True)
