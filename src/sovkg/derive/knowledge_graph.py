@@ -94,6 +94,24 @@ class KnowledgeGraph:
             graph.bind(prefix, namespace, override=True)
         return graph
 
+    @property
+    def reader(self) -> Graph:
+        """The union to read a few facts from: :attr:`union` once built (and with the rdflib engine), else a
+        read-only view of the local store (:func:`sovkg.store.rdflib_view.union_graph`), which copies nothing:
+        the report reads labels and a few facts, for which merging the whole graph first cost more than the rest."""
+        store = self.store
+        if "union" in self.__dict__ or not isinstance(store, LocalStore):
+            return self.union
+        return union_graph(store.store)
+
+    @property
+    def derived_size(self) -> int:
+        """The number of derived triples (counted in the store when the store engine derived them)."""
+        store = self.store
+        if isinstance(store, LocalStore) and "inferred_pending" in self.memo:
+            return store.count(str(INFERRED_GRAPH))
+        return len(self.inferred)
+
     def adopt_union(self, graph: Graph) -> None:
         """Use ``graph`` (asserted + derived triples, as the derivation left it) as :attr:`union`."""
         for prefix, namespace in PREFIXES.items():

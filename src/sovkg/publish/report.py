@@ -47,21 +47,22 @@ def build_report(kg: Any, *, case_included: bool, user_inputs: list[str]) -> Rep
     from sovkg.check.kinds import annotate, compliance_findings, hosted_systems, shown
     from sovkg.check.shapes import validate
     from sovkg.core.namespaces import INFERRED_GRAPH, SOV
+    from sovkg.derive.common import label
 
-    union = kg.union
+    union = kg.reader
     findings = kg.findings
     validation = validate(kg)
-    law_ids = sorted({f.law for f in findings}, key=lambda iri: kg.label(_uri(iri)))
+    law_ids = sorted({f.law for f in findings}, key=lambda iri: label(union, _uri(iri)))
     quiet_laws = sorted(
-        kg.label(law) for law in set(union.subjects(RDF.type, SOV.AccessLaw))
+        label(union, law) for law in set(union.subjects(RDF.type, SOV.AccessLaw))
         if (law, SOV.inEffect, Literal(True)) in union and str(law) not in law_ids
     )
     laws = []
     for iri in law_ids:
         short = union.value(_uri(iri), SKOS.altLabel)
-        laws.append({"iri": iri, "label": kg.label(_uri(iri)), "short": str(short) if short else None})
+        laws.append({"iri": iri, "label": label(union, _uri(iri)), "short": str(short) if short else None})
     systems = []
-    for system in sorted(set(union.subjects(RDF.type, SOV.InformationSystem)), key=kg.label):
+    for system in sorted(set(union.subjects(RDF.type, SOV.InformationSystem)), key=lambda node: label(union, node)):
         if (system, SOV.afterAsOf, Literal(True)) in union:
             continue  # the system did not exist yet on the date asked
         strongest: dict[str, str] = {}
@@ -74,20 +75,20 @@ def build_report(kg: Any, *, case_included: bool, user_inputs: list[str]) -> Rep
         illustrative = union.value(system, SOV.illustrative)
         systems.append({
             "iri": str(system),
-            "label": kg.label(system),
+            "label": label(union, system),
             "illustrative": bool(illustrative is not None and illustrative.toPython()),
             "exposure": strongest,
         })
-    asserted = sum(len(g) for g in kg.dataset.graphs() if g.identifier != INFERRED_GRAPH)
+    asserted = sum(len(g) for g in kg.loaded.graphs() if g.identifier != INFERRED_GRAPH)
     validation_json = validation.to_json()
-    results = annotate(kg, validation_json["results"])
+    results = annotate(kg, validation_json["results"], union)
     reference_notes = case_included or not user_inputs
-    grouped = compliance_findings(results, hosted_systems(union, kg.label))
+    grouped = compliance_findings(results, hosted_systems(union, lambda node: label(union, node)))
     notes = shown(results, kind="data-quality", reference_notes=reference_notes)
     counts = {
         "asserted_triples": asserted,
-        "derived_triples": len(kg.inferred),
-        "files": sum(1 for g in kg.dataset.graphs() if len(g) and g.identifier != INFERRED_GRAPH),
+        "derived_triples": kg.derived_size,
+        "files": sum(1 for g in kg.loaded.graphs() if len(g) and g.identifier != INFERRED_GRAPH),
         "sources": len(set(union.subjects(RDF.type, SOV.Source))),
         "cited_sources": len({s for s in union.objects(None, SOV.source) if (s, RDF.type, SOV.Source) in union}),
         "organisations": len(set(union.subjects(RDF.type, SOV.Organisation))),
