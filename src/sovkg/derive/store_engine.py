@@ -144,17 +144,12 @@ def store_findings(store: LocalStore, *, system: str | None = None, law: str | N
                    ) -> tuple[ExposureFinding, ...]:
     """The exposure findings of a derived store, read with one query (no full graph is built); with ``system``
     or ``law`` (IRIs), only those about that system or law, read by an index lookup on it."""
-    from rdflib import Graph
-
     from sovkg.derive.exposure import read_findings
-    from sovkg.derive.store_rules import PREFIXES
+    from sovkg.derive.store_rules import constructed_graph
 
     about = "".join(f" ; sov:{p} <{iri}>" for p, iri in (("exposedSystem", system), ("applicableLaw", law)) if iri)
     query = FINDINGS.replace("?finding a sov:ExposureFinding", "?finding a sov:ExposureFinding" + about)
-    graph = Graph()
-    for s, p, o in store.construct(PREFIXES + query):
-        graph.add((from_oxigraph_term(s), from_oxigraph_term(p), from_oxigraph_term(o)))
-    return read_findings(graph)
+    return read_findings(constructed_graph(store, query))
 
 
 NAMES = """CONSTRUCT { ?s a ?type ; ?p ?o } WHERE {
@@ -172,9 +167,6 @@ def store_names(store: LocalStore) -> Graph:
     >>> str(resolve_entity(store_names(store), "CLOUD Act"))
     'https://w3id.org/sovkg/id/law/us-cloud-act'
     """
-    from sovkg.derive.store_rules import PREFIXES
+    from sovkg.derive.store_rules import constructed_graph
 
-    graph = Graph()
-    for s, p, o in store.construct(PREFIXES + NAMES):
-        graph.add((from_oxigraph_term(s), from_oxigraph_term(p), from_oxigraph_term(o)))
-    return graph
+    return constructed_graph(store, NAMES)

@@ -67,7 +67,7 @@ from sovkg.derive.run import (
 from sovkg.store.engine import LocalStore, TripleTerms
 from sovkg.store.oxigraph import from_oxigraph_term, to_oxigraph_term
 
-__all__ = ["APPLICABILITY", "OWL_RL_RULES", "PREFIXES", "TRANSITIVE_EDGES", "derive_store"]
+__all__ = ["APPLICABILITY", "OWL_RL_RULES", "PREFIXES", "TRANSITIVE_EDGES", "constructed_graph", "derive_store"]
 
 PREFIXES = "".join(f"PREFIX {p}: <{n}>\n" for p, n in _PREFIX_MAP.items())
 """The prefixes every rule is written with."""
@@ -323,10 +323,7 @@ def derive_store(store: LocalStore, *, as_of: dt.date) -> int:
                                              as_of))
     _constructed(store, PLAIN_IN_EFFECT[0], PLAIN_IN_EFFECT[1].replace("$DAY", day))
     _validity(store, as_of, day)
-    work = Graph()
-    work.addN((from_oxigraph_term(s), from_oxigraph_term(p), from_oxigraph_term(o), work)
-              for s, p, o in store.construct(PREFIXES + RENEWAL))
-    _absorb(store, None, renewal_triples(work, as_of))
+    _absorb(store, None, renewal_triples(constructed_graph(store, RENEWAL), as_of))
     _construct(store, MEMBERSHIP)
     if _eea_exists(store, as_of):
         _construct(store, EEA_MEMBERSHIP)
@@ -336,12 +333,9 @@ def derive_store(store: LocalStore, *, as_of: dt.date) -> int:
     store.journal = None
 
     _constructed(store, *CONTROL_LABELS)
-    work = Graph()
-    work.addN((from_oxigraph_term(s), from_oxigraph_term(p), from_oxigraph_term(o), work)
-              for s, p, o in store.construct(PREFIXES + WORKING_SET))
+    work = constructed_graph(store, WORKING_SET)
     relevant = " ".join(str(row["node"]) for row in store.select(PREFIXES + RELEVANT))
-    work.addN((from_oxigraph_term(s), from_oxigraph_term(p), from_oxigraph_term(o), work)
-              for s, p, o in store.construct(PREFIXES + parties_set(relevant)))
+    constructed_graph(store, parties_set(relevant), work)
     _absorb(store, work, ownership.ownership_triples(work, as_of))
     template, body = APPLICABILITY_TRIPLES
     _constructed(store, template, f"BIND ({day} AS ?day) {body}")
@@ -370,7 +364,12 @@ def _extract(store: LocalStore, reads: tuple[tuple[URIRef, ...], tuple[URIRef, .
     query = f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
         {{ VALUES ?o {{ {' '.join(f'<{c}>' for c in classes)} }} ?s a ?o . BIND (rdf:type AS ?p) {minus} }}
         UNION {{ VALUES ?p {{ {' '.join(f'<{p}>' for p in predicates)} }} ?s ?p ?o {minus} }} }}"""
-    work = Graph()
+    return constructed_graph(store, query)
+
+
+def constructed_graph(store: LocalStore, query: str, graph: Graph | None = None) -> Graph:
+    """The triples of a ``CONSTRUCT`` on the store, added to ``graph`` (default: a new rdflib graph)."""
+    work = Graph() if graph is None else graph
     work.addN((from_oxigraph_term(s), from_oxigraph_term(p), from_oxigraph_term(o), work)
               for s, p, o in store.construct(PREFIXES + query))
     return work
