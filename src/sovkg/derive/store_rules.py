@@ -8,24 +8,25 @@ order, each over the whole graph at once:
 1. **OWL RL subset** (``cax-sco``, ``prp-spo1``, ``prp-inv``, ``prp-trp``, ``prp-dom``,
    ``prp-rng``): one SPARQL ``CONSTRUCT`` per rule (:data:`OWL_RL_RULES`), and ``prp-trp`` as one
    ``SELECT`` of the transitive properties' edges closed per strongly connected component
-   (:data:`TRANSITIVE_EDGES`), repeated until no rule adds a triple.
-2. **Validity**: one ``SELECT`` reads every timed fact with its dates, the date rule
-   (:func:`sovkg.derive.run.fact_holds`) runs on each row, the ``sov:inEffect`` marks go in bulk.
+   (:data:`TRANSITIVE_EDGES`); a rule runs again only when one it reads from added triples (:data:`FEEDS`).
+2. **Dates**: the known-on-date marks and the date rule run in Python on what they read (one query
+   each); the stakes dated by plain ``xsd:date`` bounds alone are judged in SPARQL (:data:`PLAIN_STAKE`).
 3. **Membership, adequacy, control** (``sov:memberOf``, ``sov:adequacyInForce``,
-   ``sov:directlyControls`` and the ``sov:ControlDerivation`` nodes): one ``CONSTRUCT`` each; then
-   the OWL RL rules again close ``sov:controls``.
-4. **Effective ownership and exposure** (extract-compute-load): the instance triples the two
-   stages read (``rdf:type``, labels, ``sov:*``) are read once from the store into a working graph;
-   the edge-list algorithms of :mod:`sovkg.derive.ownership` (strongly connected components, sparse
+   ``sov:directlyControls`` and the ``sov:ControlDerivation`` nodes with their labels): one ``CONSTRUCT``
+   each; then the OWL RL rules again close ``sov:controls``, reading only what the stages added.
+4. **Applicability**: which law binds whom, written by one ``CONSTRUCT`` (:data:`APPLICABILITY_TRIPLES`).
+5. **Effective ownership and exposure** (extract-compute-load): the parties that lead to a system
+   (:data:`RELEVANT`) and everything that is not a party are read once from the store into a working
+   graph; the edge-list algorithms of :mod:`sovkg.derive.ownership` (strongly connected components, sparse
    per-organisation maps) and :mod:`sovkg.derive.exposure` (one shortest evidence path per
-   finding, breadth-first, polynomial in the number of stakes) run on it; which law binds whom is
-   one ``SELECT`` (:data:`APPLICABILITY`).
+   finding, breadth-first, polynomial in the number of stakes) run on it, with those parties'
+   applicability read back (:data:`BINDINGS`).
 
 Each ``CONSTRUCT`` here is the ``WHERE`` of an ``INSERT { GRAPH <…/graph/inferred> { … } }``
 update: on a store whose default graph is the union of its graphs, the same text runs as SPARQL
-Update (``docs/engine.md``). A test (``tests/derive/test_store_engine.py``) checks that the result
-equals the rdflib pipeline's, triple for triple, on the bundled case at several dates, the shape
-fixtures and the scenarios.
+Update (``docs/engine.md`` says why sovkg runs a ``CONSTRUCT`` and a bulk load on Oxigraph instead).
+A test (``tests/derive/test_store_engine.py``) checks that the result equals the rdflib pipeline's,
+triple for triple, on the bundled case at several dates, the shape fixtures and the scenarios.
 
 >>> from sovkg.store.engine import open_store
 >>> from sovkg.store.oxigraph import to_oxigraph
