@@ -129,14 +129,14 @@ def hosted_systems(graph: Any, label: Any) -> dict[str, tuple[str, str]]:
     return out
 
 
-def annotate(kg: Any, results: list[dict[str, Any]], union: Any = None) -> list[dict[str, Any]]:
+def annotate(kg: Any, results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Add ``requirement_label``, ``kind`` (compliance | data-quality) and ``scope`` (reference | data)
-    to validation results in their JSON form (``kg`` is a built knowledge graph; ``union``: the graph to read
-    labels from, default its union); returns them."""
+    to validation results in their JSON form (``kg`` is a built knowledge graph, whose labels are read from
+    its :attr:`~sovkg.derive.knowledge_graph.KnowledgeGraph.reader`); returns them."""
     from sovkg.derive.common import label
 
     reference = reference_only_nodes(kg.loaded, {r["focus"] for r in results if result_kind(r) == "data-quality"})
-    graph = kg.union if union is None else union
+    graph = kg.reader
     for r in results:
         requirement = r.get("requirement")
         r["requirement_label"] = label(graph, URIRef(requirement)) if requirement else None

@@ -102,7 +102,7 @@ class KnowledgeGraph:
         store = self.store
         if "union" in self.__dict__ or not isinstance(store, LocalStore):
             return self.union
-        return union_graph(store.store)
+        return union_graph(store)
 
     @property
     def derived_size(self) -> int:
@@ -206,9 +206,9 @@ def open_knowledge_graph(store: LocalStore | EndpointStore) -> KnowledgeGraph:
 
     day = derived_on(store)
     if isinstance(store, LocalStore):  # read in place: nothing is copied (see sovkg.store.rdflib_view)
-        kg = KnowledgeGraph(loaded=dataset_view(store.store), as_of=day, engine="store")
+        kg = KnowledgeGraph(loaded=dataset_view(store), as_of=day, engine="store")
         kg.memo["store"] = store
-        kg.adopt_union(union_graph(store.store))
+        kg.adopt_union(union_graph(store))
         return kg
     dataset = Dataset()
     graphs: dict[str, Graph] = {}

@@ -104,7 +104,7 @@ OWL_RL_RULES: dict[str, tuple[str, str]] = {
 }
 """The OWL 2 RL rules of :mod:`sovkg.derive.owl_rl` as whole-graph queries: (the template of the triples a rule
 adds, its ``WHERE``), each run as ``CONSTRUCT { template } WHERE { … }`` over the union of the graphs, its triples
-bulk-loaded into the inferred graph (:func:`_constructed`). The schema side of each rule (the
+bulk-loaded into the inferred graph (:func:`_construct`). The schema side of each rule (the
 closed class or property hierarchy, the inverse, domain and range axioms) is a sub-query, evaluated once and
 joined to the instance triples: written as a path in the rule's own pattern, Oxigraph walked
 ``rdfs:subClassOf+`` again for every typed node (11 to 19 s for ``cax-sco`` at 10,000 GLEIF entities, 1 s as a
@@ -123,6 +123,8 @@ next: minutes), where the closure costs the edges plus the 90,000 pairs it gives
 repeated until nothing is added."""
 
 _TIMED = " ".join(f"<{c}>" for c in TIMED_CLASSES)
+
+
 def _comparable(value: str) -> str:
     """SPARQL: ``value`` is a plain ``xsd:date`` (no time zone) that compares with the day (``$DAY``)."""
     return (f"COALESCE(DATATYPE({value}) = xsd:date && STRLEN(STR({value})) = 10 "
@@ -256,7 +258,7 @@ def label_of(node: str, out: str) -> str:
 CONTROL_LABELS = ("?node rdfs:label ?text", f"""?node a sov:ControlDerivation ; sov:fromStake ?stake .
     ?stake sov:holder ?holder ; sov:held ?held . {label_of("?holder", "?holderText")} {label_of("?held", "?heldText")}
     BIND (STRLANG(CONCAT(?holderText, " controls ", ?heldText), "en") AS ?text)""")
-"""The label of each control derivation ("A controls B"), as an update."""
+"""The label of each control derivation ("A controls B"): (template, ``WHERE``), run by :func:`_constructed`."""
 
 _ROLES = " ".join(f"<{p}>" for p in ownership.ROLE_PREDICATES)
 RELEVANT = f"""SELECT DISTINCT ?node WHERE {{
@@ -305,8 +307,8 @@ APPLICABILITY_TRIPLES = ("""?entity sov:subjectTo ?law . ?node a sov:Applicabili
                      "/", {_TAIL.format(v='?basis')}, IF(BOUND(?via), CONCAT("/", {_TAIL.format(v='?via')}), "")))
           AS ?node)""")
 """Which law binds whom (:data:`APPLICABILITY`), written as :func:`sovkg.derive.exposure.applicability_triples`
-writes it (``sov:subjectTo``, one ``sov:Applicability`` node with its label), as an update (``?day`` is bound to
-the date)."""
+writes it (``sov:subjectTo``, one ``sov:Applicability`` node with its label): (template, ``WHERE``), run by
+:func:`_constructed` with ``?day`` bound to the date."""
 
 BINDINGS = f"""SELECT ?entity ?law ?basis ?via WHERE {{ {{ {RELEVANT.replace("?node", "?entity")} }}
     ?node sov:boundEntity ?entity ; a sov:Applicability ; sov:applicableLaw ?law ; sov:basis ?basis .
@@ -377,12 +379,7 @@ def constructed_graph(store: LocalStore, query: str, graph: Graph | None = None)
 
 
 def _construct(store: LocalStore, query: str) -> int:
-    """Run one ``CONSTRUCT`` rule and add its triples to the inferred graph (see :func:`_constructed`)."""
-    return store.add(store.construct(PREFIXES + query), _INFERRED)
-
-
-def _constructed(store: LocalStore, template: str, body: str) -> int:
-    """Add what ``CONSTRUCT { template } WHERE { body }`` gives to the inferred graph, as it is (what another graph
+    """Run one ``CONSTRUCT`` rule and add its triples to the inferred graph, as they are (what another graph
     already holds is taken out at the end, :func:`_drop_asserted`); return how many triples it gave.
 
     A ``CONSTRUCT`` over the union of the graphs, then a bulk insert. The same text as an update,
@@ -392,7 +389,12 @@ def _constructed(store: LocalStore, template: str, body: str) -> int:
     1.7 s), and writes each triple in a transaction (``prp-dom``, 20,000 types: 3.5 s; a bulk insert writes a
     triple in about 6 µs).
     """
-    return store.add(store.construct(f"{PREFIXES}CONSTRUCT {{ {template} }} WHERE {{ {body} }}"), _INFERRED)
+    return store.add(store.construct(PREFIXES + query), _INFERRED)
+
+
+def _constructed(store: LocalStore, template: str, body: str) -> int:
+    """:func:`_construct` for a rule given as (template, ``WHERE``)."""
+    return _construct(store, f"CONSTRUCT {{ {template} }} WHERE {{ {body} }}")
 
 
 ASSERTED_TOO = f"""SELECT ?s ?p ?o WHERE {{ GRAPH <{_INFERRED}> {{ ?s ?p ?o }} GRAPH ?g {{ ?s ?p ?o }}

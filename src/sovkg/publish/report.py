@@ -81,7 +81,7 @@ def build_report(kg: Any, *, case_included: bool, user_inputs: list[str]) -> Rep
         })
     asserted = sum(len(g) for g in kg.loaded.graphs() if g.identifier != INFERRED_GRAPH)
     validation_json = validation.to_json()
-    results = annotate(kg, validation_json["results"], union)
+    results = annotate(kg, validation_json["results"])
     reference_notes = case_included or not user_inputs
     grouped = compliance_findings(results, hosted_systems(union, lambda node: label(union, node)))
     notes = shown(results, kind="data-quality", reference_notes=reference_notes)

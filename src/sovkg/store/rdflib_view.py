@@ -1,17 +1,18 @@
 """A read-only rdflib view of an Oxigraph store, so that the rdflib-based readers answer from a large store
 without copying it.
 
-Takes a ``pyoxigraph.Store`` (a derived ``--store PATH``); gives an rdflib :class:`~rdflib.store.Store` whose
-graphs answer each triple pattern with one lookup in Oxigraph's indexes (``quads_for_pattern``), and
-:func:`union_graph`, the union of the store's named graphs as one rdflib graph (each triple once). ``report``
-and ``explain`` on ``--store`` read through it: at 10,000 GLEIF entities, copying the store into rdflib first
-took about a minute and 1.7 GB before a single answer.
+Takes a :class:`~sovkg.store.engine.LocalStore` (a derived ``--store PATH``); gives an rdflib
+:class:`~rdflib.store.Store` whose graphs answer each triple pattern with one lookup in Oxigraph's indexes
+(``quads_for_pattern``), and :func:`union_graph`, the union of the store's named graphs as one rdflib graph
+(each triple once). ``report`` and ``explain`` on ``--store`` read through it: at 10,000 GLEIF entities,
+copying the store into rdflib first took about a minute and 1.7 GB before a single answer.
 
->>> import pyoxigraph as ox
 >>> from rdflib import URIRef
->>> store = ox.Store()
->>> store.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.Literal("x"), ox.NamedNode("urn:g1")))
->>> store.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.Literal("x"), ox.NamedNode("urn:g2")))
+>>> from sovkg.store.engine import open_store
+>>> store = open_store()
+>>> triple = (ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.Literal("x"))
+>>> store.add([triple], "urn:g1"), store.add([triple], "urn:g2")
+(1, 1)
 >>> union = union_graph(store)
 >>> [str(o) for o in union.objects(URIRef("urn:a"), URIRef("urn:p"))], len(union)
 (['x'], 1)
@@ -28,6 +29,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from rdflib.store import Store
 
+from sovkg.store.engine import LocalStore
 from sovkg.store.oxigraph import from_oxigraph_term, to_oxigraph_term
 
 __all__ = ["OxigraphView", "dataset_view", "union_graph"]
@@ -45,9 +47,10 @@ class OxigraphView(Store):
     formula_aware = False
     transaction_aware = False
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: LocalStore) -> None:
         super().__init__()
-        self.oxigraph = store
+        self.local = store
+        self.oxigraph = store.store
 
     def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[tuple[Any, Iterator[Any]]]:
         """The triples matching a pattern, in one graph (``context``) or in all of them, each once."""
@@ -69,10 +72,10 @@ class OxigraphView(Store):
 
     def __len__(self, context: Any = None) -> int:
         name = _graph_name(context)
-        query = ("SELECT (COUNT(DISTINCT TRIPLE(?s, ?p, ?o)) AS ?n) WHERE { ?s ?p ?o }" if name is None
-                 else f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name.value}> {{ ?s ?p ?o }} }}")
-        result = self.oxigraph.query(query, use_default_graph_as_union=name is None)
-        return int(next(iter(result))["n"].value)  # type: ignore[arg-type, index, union-attr]
+        if name is not None:
+            return self.local.count(name.value)
+        rows = self.local.select("SELECT (COUNT(DISTINCT TRIPLE(?s, ?p, ?o)) AS ?n) WHERE { ?s ?p ?o }")
+        return int(rows[0]["n"].value)
 
     def contexts(self, triple: Any = None) -> Iterator[Graph]:  # type: ignore[override]
         """The store's named graphs (holding ``triple``, when given)."""
@@ -105,11 +108,11 @@ def _graph_name(context: Any) -> ox.NamedNode | None:
     return ox.NamedNode(str(identifier))
 
 
-def union_graph(store: ox.Store) -> Graph:
+def union_graph(store: LocalStore) -> Graph:
     """The union of the store's named graphs, as one read-only rdflib graph."""
     return Graph(store=OxigraphView(store), identifier=UNION)
 
 
-def dataset_view(store: ox.Store) -> Dataset:
+def dataset_view(store: LocalStore) -> Dataset:
     """The store's named graphs as a read-only rdflib dataset."""
     return Dataset(store=OxigraphView(store))
