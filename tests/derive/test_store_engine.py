@@ -22,12 +22,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rdflib import XSD, BNode, Graph, Literal
+from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from sovkg.check.shapes import load_shapes, validate_graph
 from sovkg.check.store_shapes import validate_store
 from sovkg.core.errors import SovkgInputError
+from sovkg.core.namespaces import SOV
 from sovkg.derive.knowledge_graph import KnowledgeGraph, build
 from sovkg.load.scenario import shipped_scenarios
 
@@ -142,6 +143,20 @@ def test_a_derived_store_is_reused(tmp_path: Path) -> None:
         assert normalised(build(include_case=False, as_of=TODAY).inferred) == normalised(first.inferred)
     finally:
         os.environ.pop("SOVKG_CACHE_DIR")
+
+
+def test_schema_with_blank_node_classes() -> None:
+    """A user schema whose superclass and domain are OWL restrictions (blank nodes, which SPARQL ``VALUES``
+    cannot name): the store engine joins those rules' schema side instead, and derives what rdflib derives."""
+    reference, store = both([ROOT / "tests/fixtures/derive/chain.ttl",
+                             ROOT / "tests/fixtures/derive/restriction-schema.ttl"], include_case=False, as_of=TODAY)
+    assert_same(reference, store)
+    vendor = URIRef("https://w3id.org/sovkg/id/org/vendor")
+    types = set(store.inferred.objects(vendor, RDF.type))
+    assert {SOV.Company, SOV.Organisation} <= types
+    assert sum(isinstance(t, BNode) for t in types) == 2  # the restriction superclass and the domain
+    assert (vendor, URIRef("https://example.org/vocab#dealsWith"), URIRef("https://w3id.org/sovkg/id/org/parent")) \
+        in store.inferred
 
 
 def test_derived_triples_given_as_input(tmp_path: Path) -> None:
