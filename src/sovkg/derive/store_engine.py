@@ -21,8 +21,12 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import os
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import XSD, Dataset, Graph, Literal
@@ -97,14 +101,17 @@ def derive_into_store(path: str | Path, data: Sequence[str | Path] = (), *, incl
     """``sovkg derive --store PATH``: derive into the on-disk store at ``path``; return (derived triples, files loaded).
 
     An empty (or new) store is first filled with the bundled files and ``data`` (and ``scenario``); a store
-    that already holds asserted graphs (filled by an importer, or by an earlier run) is derived as it is.
+    that already holds asserted graphs (filled by an importer, or by an earlier run) is derived as it is. A
+    store derived before is derived again in a copy of its asserted graphs, which then replaces it, when that
+    costs less than clearing its derived graph (:func:`_asserted_copy`, :func:`_worth_a_copy`).
     """
     from sovkg.load.inputs import bundled_files, user_files
     from sovkg.load.rdf import load_files
 
     store = open_store(path)
-    asserted = [g for g in store.store.named_graphs() if not (isinstance(g, ox.NamedNode) and g.value == str(
-        INFERRED_GRAPH))]
+    inferred = ox.NamedNode(str(INFERRED_GRAPH))
+    named = list(store.store.named_graphs())
+    asserted = [g for g in named if g != inferred]
     loaded = 0
     if not asserted:
         files = bundled_files(include_case=include_case) + user_files(data)
@@ -118,9 +125,54 @@ def derive_into_store(path: str | Path, data: Sequence[str | Path] = (), *, incl
     elif data or scenario is not None:
         raise SovkgInputError(f"{path}: the store already holds a graph; --data and --scenario only fill an empty "
                               "store (import more data with `sovkg import`)")
+    elif _worth_a_copy(store):  # derived before: derived again in a copy, which then replaces it
+        store = _asserted_copy(store, asserted)  # the old store is closed (its last reference dropped)
+        count = derive_store(store, as_of=as_of)
+        store.store.flush()
+        copy = store.path
+        del store  # closed before it moves
+        gc.collect()
+        assert copy is not None
+        _replace(Path(path), copy)
+        return count, loaded
     count = derive_store(store, as_of=as_of)
     store.store.flush()
     return count, loaded
+
+
+def _asserted_copy(store: LocalStore, asserted: Sequence[Any]) -> LocalStore:
+    """A new store beside ``store`` (``PATH.deriving``) holding its asserted graphs and default graph: a store
+    derived before is derived again in it, and it then takes the old one's place (:func:`_replace`).
+
+    Until the copy is derived, the store is left as it was, so an interrupted run loses nothing. Clearing the
+    derived graph in place was slower: at 40,000 GLEIF entities, deleting its 1.46 million quads took 53 s and
+    the rules then read past their deletion marks (156 s in all, 2.1 GB, against 101 s and 0.94 GB for the
+    first derivation).
+    """
+    assert store.path is not None
+    fresh_folder = store.path.with_name(store.path.name + ".deriving")
+    shutil.rmtree(fresh_folder, ignore_errors=True)
+    fresh = open_store(fresh_folder)
+    for graph in [*asserted, ox.DefaultGraph()]:
+        fresh.store.bulk_extend(store.store.quads_for_pattern(None, None, None, graph))
+    return fresh
+
+
+def _worth_a_copy(store: LocalStore) -> bool:
+    """Whether deriving again in a copy of the asserted graphs costs less than clearing the derived graph in place:
+    copying cost 13 µs a quad, deleting 36 µs (40,000 GLEIF entities on disk), and the rules then read past the
+    deletion marks. The reference data derived alone before an import (719 triples) is cleared in place."""
+    derived = store.count(str(INFERRED_GRAPH))
+    return derived * 3 > len(store) - derived
+
+
+def _replace(folder: Path, copy: Path) -> None:
+    """Put the store folder ``copy`` in the place of ``folder`` (both closed)."""
+    retired = folder.with_name(folder.name + ".replaced")
+    shutil.rmtree(retired, ignore_errors=True)
+    os.rename(folder, retired)
+    os.rename(copy, folder)
+    shutil.rmtree(retired, ignore_errors=True)
 
 
 _LABELS = "?s ?p ?o . FILTER (?p IN (rdfs:label, skos:prefLabel))"
