@@ -77,3 +77,38 @@ def test_a_failed_derivation_leaves_the_store_as_it_was(tmp_path: Path, monkeypa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["db"]
     assert ("<https://w3id.org/sovkg/graph/inferred>", "<https://w3id.org/sovkg/ns#asOf>",
             '"2026-11-29"^^<http://www.w3.org/2001/XMLSchema#date>', str(INFERRED)) in _quads(folder, derived=True)
+
+
+def _write_sheets(folder: Path) -> None:
+    """Two companies: one in the US holding 60 % of one in France, which hosts a health system."""
+    folder.mkdir()
+    source = "https://example.org/test"
+    (folder / "organisations.csv").write_text(
+        "id,name,kind,country,source\n"
+        f"host,Host SAS,company,FR,{source}\nparent,Parent Inc.,company,US,{source}\n", encoding="utf-8")
+    (folder / "stakes.csv").write_text(
+        "holder,held,capital_pct,voting_pct,valid_from,source\n"
+        f"parent,host,60,60,2020-01-01,{source}\n", encoding="utf-8")
+    (folder / "systems.csv").write_text(
+        "id,name,controller,data_category,sensitive,source\n"
+        f"records,Patient records,host,personal-health,true,{source}\n", encoding="utf-8")
+    (folder / "hosting.csv").write_text(
+        "system,provider,offer,activities,storage_country,valid_from,source\n"
+        f"records,host,Cloud,1;2;3;4;5;6,FR,2021-01-01,{source}\n", encoding="utf-8")
+
+
+def test_an_imported_store_gets_the_bundled_files(tmp_path: Path) -> None:
+    """``sovkg import`` then ``sovkg derive --store``: without the ontology and the laws nothing would be found
+    exposed (unknown read as absent), so a store holding none of the bundled files gets them first."""
+    from sovkg.cli import main
+    from sovkg.derive.store_engine import store_findings
+
+    sheets, folder = tmp_path / "sheets", tmp_path / "db"
+    _write_sheets(sheets)
+    assert main(["import", "sheets", str(sheets), "--store", str(folder)]) == 0
+    count, loaded = derive_into_store(folder, include_case=False, as_of=SECOND)
+    assert loaded == 18 and count > 0  # the ontology modules and the reference data, not the French case
+    findings = store_findings(open_existing_store(folder, read_only=True))
+    assert sorted((f.system_label, f.law_label, f.level) for f in findings if "CLOUD" in f.law_label) == [
+        ("Patient records", "US CLOUD Act (18 U.S.C. § 2713)", "control")]
+    assert derive_into_store(folder, include_case=False, as_of=SECOND)[1] == 0  # they are there now

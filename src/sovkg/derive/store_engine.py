@@ -101,7 +101,9 @@ def derive_into_store(path: str | Path, data: Sequence[str | Path] = (), *, incl
     """``sovkg derive --store PATH``: derive into the on-disk store at ``path``; return (derived triples, files loaded).
 
     An empty (or new) store is first filled with the bundled files and ``data`` (and ``scenario``); a store
-    that already holds asserted graphs (filled by an importer, or by an earlier run) is derived as it is. A
+    that already holds asserted graphs (filled by an importer, or by an earlier run) is derived as it is, after
+    the bundled files are added when it holds none of them (an import alone: without the ontology and the
+    laws, nothing would be found exposed, and unknown would read as absent). A
     store derived before is derived again in a copy of its asserted graphs, which then replaces it, when that
     costs less than clearing its derived graph (:func:`_asserted_copy`, :func:`_worth_a_copy`).
     """
@@ -125,7 +127,10 @@ def derive_into_store(path: str | Path, data: Sequence[str | Path] = (), *, incl
     elif data or scenario is not None:
         raise SovkgInputError(f"{path}: the store already holds a graph; --data and --scenario only fill an empty "
                               "store (import more data with `sovkg import`)")
-    elif _worth_a_copy(store):  # derived before: derived again in a copy, which then replaces it
+    else:
+        loaded = _add_bundled(store, asserted, include_case=include_case)
+    if _worth_a_copy(store):  # derived before: derived again in a copy, which then replaces it
+        asserted = [g for g in store.store.named_graphs() if g != inferred]  # the bundled files added, too
         store = _asserted_copy(store, asserted)  # the old store is closed (its last reference dropped)
         count = derive_store(store, as_of=as_of)
         store.store.flush()
@@ -138,6 +143,20 @@ def derive_into_store(path: str | Path, data: Sequence[str | Path] = (), *, incl
     count = derive_store(store, as_of=as_of)
     store.store.flush()
     return count, loaded
+
+
+def _add_bundled(store: LocalStore, asserted: Sequence[Any], *, include_case: bool) -> int:
+    """Load the bundled files (the ontology, the reference data, the case unless ``include_case`` is false) into
+    a store that holds none of them; return how many were loaded (none when it holds any)."""
+    from sovkg.load.inputs import bundled_files
+    from sovkg.load.rdf import load_files
+
+    held = {g.value for g in asserted if isinstance(g, ox.NamedNode)}
+    if held & {f.graph for f in bundled_files(include_case=False)}:
+        return 0
+    files = bundled_files(include_case=include_case)
+    to_oxigraph(load_files(files), store.store)
+    return len(files)
 
 
 def _asserted_copy(store: LocalStore, asserted: Sequence[Any]) -> LocalStore:
