@@ -18,6 +18,7 @@ from sovkg.derive import store_engine
 from sovkg.derive.store_engine import derive_into_store
 from sovkg.store.engine import LocalStore, open_existing_store
 
+ROOT = Path(__file__).resolve().parents[2]
 INFERRED = ox.NamedNode("https://w3id.org/sovkg/graph/inferred")
 FIRST, SECOND = dt.date(2019, 6, 1), dt.date(2026, 11, 29)
 
@@ -79,32 +80,13 @@ def test_a_failed_derivation_leaves_the_store_as_it_was(tmp_path: Path, monkeypa
             '"2026-11-29"^^<http://www.w3.org/2001/XMLSchema#date>', str(INFERRED)) in _quads(folder, derived=True)
 
 
-def _write_sheets(folder: Path) -> None:
-    """Two companies: one in the US holding 60 % of one in France, which hosts a health system."""
-    folder.mkdir()
-    source = "https://example.org/test"
-    (folder / "organisations.csv").write_text(
-        "id,name,kind,country,source\n"
-        f"host,Host SAS,company,FR,{source}\nparent,Parent Inc.,company,US,{source}\n", encoding="utf-8")
-    (folder / "stakes.csv").write_text(
-        "holder,held,capital_pct,voting_pct,valid_from,source\n"
-        f"parent,host,60,60,2020-01-01,{source}\n", encoding="utf-8")
-    (folder / "systems.csv").write_text(
-        "id,name,controller,data_category,sensitive,source\n"
-        f"records,Patient records,host,personal-health,true,{source}\n", encoding="utf-8")
-    (folder / "hosting.csv").write_text(
-        "system,provider,offer,activities,storage_country,valid_from,source\n"
-        f"records,host,Cloud,1;2;3;4;5;6,FR,2021-01-01,{source}\n", encoding="utf-8")
-
-
 def test_an_imported_store_gets_the_bundled_files(tmp_path: Path) -> None:
     """``sovkg import`` then ``sovkg derive --store``: without the ontology and the laws nothing would be found
     exposed (unknown read as absent), so a store holding none of the bundled files gets them first."""
     from sovkg.cli import main
     from sovkg.derive.store_engine import store_findings
 
-    sheets, folder = tmp_path / "sheets", tmp_path / "db"
-    _write_sheets(sheets)
+    sheets, folder = ROOT / "tests/fixtures/tabular/us-parent", tmp_path / "db"  # a US parent of a French host
     assert main(["import", "sheets", str(sheets), "--store", str(folder)]) == 0
     count, loaded = derive_into_store(folder, include_case=False, as_of=SECOND)
     assert loaded == 18 and count > 0  # the ontology modules and the reference data, not the French case
