@@ -111,9 +111,7 @@ def derive_into_store(path: str | Path, data: Sequence[str | Path] = (), *, incl
     from sovkg.load.rdf import load_files
 
     store = open_store(path)
-    inferred = ox.NamedNode(str(INFERRED_GRAPH))
-    named = list(store.store.named_graphs())
-    asserted = [g for g in named if g != inferred]
+    asserted = _asserted_graphs(store)
     loaded = 0
     if not asserted:
         files = bundled_files(include_case=include_case) + user_files(data)
@@ -130,8 +128,7 @@ def derive_into_store(path: str | Path, data: Sequence[str | Path] = (), *, incl
     else:
         loaded = _add_bundled(store, asserted, include_case=include_case)
     if _worth_a_copy(store):  # derived before: derived again in a copy, which then replaces it
-        asserted = [g for g in store.store.named_graphs() if g != inferred]  # the bundled files added, too
-        store = _asserted_copy(store, asserted)  # the old store is closed (its last reference dropped)
+        store = _asserted_copy(store)  # the old store is closed (its last reference dropped)
         count = derive_store(store, as_of=as_of)
         store.store.flush()
         copy = store.path
@@ -159,7 +156,13 @@ def _add_bundled(store: LocalStore, asserted: Sequence[Any], *, include_case: bo
     return len(files)
 
 
-def _asserted_copy(store: LocalStore, asserted: Sequence[Any]) -> LocalStore:
+def _asserted_graphs(store: LocalStore) -> list[Any]:
+    """The store's named graphs but the inferred one."""
+    inferred = ox.NamedNode(str(INFERRED_GRAPH))
+    return [g for g in store.store.named_graphs() if g != inferred]
+
+
+def _asserted_copy(store: LocalStore) -> LocalStore:
     """A new store beside ``store`` (``PATH.deriving``) holding its asserted graphs and default graph: a store
     derived before is derived again in it, and it then takes the old one's place (:func:`_replace`).
 
@@ -172,7 +175,7 @@ def _asserted_copy(store: LocalStore, asserted: Sequence[Any]) -> LocalStore:
     fresh_folder = store.path.with_name(store.path.name + ".deriving")
     shutil.rmtree(fresh_folder, ignore_errors=True)
     fresh = open_store(fresh_folder)
-    for graph in [*asserted, ox.DefaultGraph()]:
+    for graph in [*_asserted_graphs(store), ox.DefaultGraph()]:
         fresh.store.bulk_extend(store.store.quads_for_pattern(None, None, None, graph))
     return fresh
 
