@@ -27,7 +27,7 @@ from unittest.mock import patch
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import PROV, RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from sovkg.core.namespaces import KG, SOV
 from sovkg.derive import ownership as ownership_module
@@ -754,7 +754,8 @@ def fixture_graph() -> Graph:
 
     ``derive()`` writes the effective-ownership triples into the inferred graph; they must be
     exactly what :func:`ownership_triples` gives on the derived graph (the in-effect stakes, seats
-    and EU membership it reads are all there), so the tests below read the pipeline's output.
+    and EU membership it reads are all there), and the ``prov:Entity`` type the last OWL RL pass gives
+    each node, so the tests below read the pipeline's output.
     """
     kg = build([FIXTURE], include_case=False, as_of=DAY)
     graph = Graph()
@@ -763,7 +764,7 @@ def fixture_graph() -> Graph:
     derived = set(ownership_triples(kg.union, DAY))
     subjects = {s for s, p, o in derived if p == RDF.type and o in (SOV.EffectiveOwnership, SOV.JurisdictionOwnership)}
     written = {t for t in kg.inferred if t[0] in subjects}
-    assert written == {t for t in derived if t[0] in subjects}
+    assert written == {t for t in derived if t[0] in subjects} | {(s, RDF.type, PROV.Entity) for s in subjects}
     assert (NON_EU_SCOPE, RDFS.label, None) in kg.union  # the scope is described, not a dangling IRI
     return graph
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import owlrl
 import pytest
-from rdflib import RDF, Graph, URIRef
+from rdflib import PROV, RDF, Graph, URIRef
 
 from sovkg.core.namespaces import KG, SOV
 from sovkg.derive.knowledge_graph import build
@@ -22,6 +22,7 @@ from sovkg.load.rdf import load_dataset
 
 ROOT = Path(__file__).resolve().parents[2]
 DATES = [dt.date(2019, 6, 1), dt.date(2022, 1, 1), dt.date(2026, 11, 29)]
+TODAY = DATES[-1]
 STAGE_B = {SOV.inEffect, SOV.memberOf, SOV.adequacyInForce, SOV.directlyControls}
 
 
@@ -91,3 +92,19 @@ def test_french_case_has_findings_today(case):
     """The comparison above is not vacuous on the French case: it has exposure findings today."""
     assert {f.level for f in case.findings} >= {"control"}
     assert all(isinstance(URIRef(f.system), URIRef) for f in case.findings)
+
+
+@pytest.mark.parametrize("engine", ["store", "rdflib"])
+def test_derived_graph_is_closed_under_the_rules(case, engine):
+    """Nothing the rules entail is missing from the derived graph, including about the nodes the later stages make
+    (applicability, effective ownership, jurisdiction ownership, findings, derivation rules): each is typed by its
+    class's superclasses (``prov:Entity``, ``prov:Plan``) as the ontology says."""
+    kg = case if engine == "store" else build(as_of=TODAY, engine="rdflib")
+    assert kg.engine == engine
+    assert set(owl_rl_entailments(kg.union)) == set()
+    typed = {(s, o) for s, _, o in kg.inferred.triples((None, RDF.type, None))}
+    for cls, parent in ((SOV.Applicability, PROV.Entity), (SOV.EffectiveOwnership, PROV.Entity),
+                        (SOV.ExposureFinding, PROV.Entity), (SOV.DerivationRule, PROV.Plan)):
+        made = {s for s, o in typed if o == cls}
+        assert made, cls
+        assert {s for s in made if (s, parent) not in typed} == set(), (cls, parent)

@@ -17,6 +17,8 @@ its rule with ``sov:derivedBy``):
 5. Applicability: which access law binds which entity, on which reach criterion
    (:mod:`sovkg.derive.exposure`).
 6. Exposure findings with their ordered evidence paths (:mod:`sovkg.derive.exposure`).
+7. OWL RL again: the nodes of stages 4 to 6 and the derivation rules get their classes'
+   superclasses (``prov:Entity``, ``prov:Plan``).
 
 >>> from sovkg.load.rdf import load_dataset
 >>> ds = load_dataset(include_case=False)
@@ -119,6 +121,7 @@ def derive(dataset: Dataset, *, as_of: dt.date) -> Derivation:
     absorb(exposure.finding_triples(work, as_of))
     absorb(rule_description_triples())
     absorb(graph_description_triples(dataset, as_of))
+    absorb(owl_rl_entailments(work))  # the nodes made since the last pass get their superclasses' types
 
     inferred = dataset.graph(INFERRED_GRAPH)
     inferred.remove((None, None, None))

@@ -376,7 +376,7 @@ def derive_store(store: LocalStore, *, as_of: dt.date) -> int:
     _construct(store, ADEQUACY)
     _construct(store, CONTROL)
     _owl_rl(store, since=store.journal)
-    store.journal = None
+    store.journal = set()
 
     _constructed(store, *CONTROL_LABELS)
     work = constructed_graph(store, WORKING_SET)
@@ -394,6 +394,8 @@ def derive_store(store: LocalStore, *, as_of: dt.date) -> int:
     sources = [URIRef(g.value) for g in store.store.named_graphs()
                if isinstance(g, ox.NamedNode) and g.value != _INFERRED]
     _absorb(store, None, inferred_description_triples(sorted(sources, key=str), as_of))
+    _owl_rl(store, since=store.journal)  # the nodes made since the last pass get their superclasses' types
+    store.journal = None
     _drop_asserted(store)
     return store.count(_INFERRED)
 
