@@ -28,7 +28,8 @@ import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -54,6 +55,8 @@ TripleTerms = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, Term]
 
 
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+CHUNK = 200_000
+"""How many triples :meth:`LocalStore.add` writes at a time."""
 
 
 class SparqlStore(Protocol):
@@ -95,18 +98,27 @@ class LocalStore:
 
     def construct(self, query: str) -> list[TripleTerms]:
         """Run a CONSTRUCT over the union of the graphs."""
+        return list(self.constructed(query))
+
+    def constructed(self, query: str) -> Iterator[TripleTerms]:
+        """Run a CONSTRUCT over the union of the graphs, its triples as they come (the query reads a snapshot of
+        the store, so what is added meanwhile, by :meth:`add` say, is not read)."""
         result = self.store.query(query, use_default_graph_as_union=True)
         assert isinstance(result, ox.QueryTriples)
-        return [(t.subject, t.predicate, t.object) for t in result]  # type: ignore[misc]
+        return ((t.subject, t.predicate, t.object) for t in result)  # type: ignore[misc]
 
     def add(self, triples: Iterable[TripleTerms], graph: str) -> int:
-        """Add triples to a named graph (bulk, no transaction); return how many were given."""
+        """Add triples to a named graph (bulk, no transaction, :data:`CHUNK` at a time so that memory stays
+        bounded whatever their number); return how many were given."""
         name = ox.NamedNode(graph)
-        quads = [ox.Quad(s, p, o, name) for s, p, o in triples]
-        self.store.bulk_extend(quads)
-        if self.journal is not None:
-            self.journal.update(q.object if q.predicate == _RDF_TYPE else q.predicate for q in quads)
-        return len(quads)
+        given = iter(triples)
+        count = 0
+        while quads := [ox.Quad(s, p, o, name) for s, p, o in islice(given, CHUNK)]:
+            self.store.bulk_extend(quads)
+            if self.journal is not None:
+                self.journal.update(q.object if q.predicate == _RDF_TYPE else q.predicate for q in quads)
+            count += len(quads)
+        return count
 
     def ask(self, query: str) -> bool:
         """Run an ASK over the union of the graphs."""
