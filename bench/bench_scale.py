@@ -23,7 +23,7 @@ time budget (``--budget`` seconds for all of its steps); what did not run is mar
     python bench/bench_scale.py --sizes 1000000 --budget 5400 --keep   # add one size to the table
 
 With ``--keep``, the rows of the sizes not run this time are kept from the existing ``scale.json``; each row
-says when it was measured, with the load average at its end.
+says when it was measured, the load average at its end and its time budget.
 """
 
 from __future__ import annotations

@@ -36,10 +36,10 @@ def test_a_construct_added_while_it_is_read_reads_a_snapshot(store: LocalStore) 
     gives when read in full first: the triples written between two chunks are not read back."""
     store.add(_chain(7), "urn:g")
     query = "CONSTRUCT { ?y <urn:p> ?x } WHERE { ?x <urn:p> ?y }"
-    assert store.add(store.constructed(query), "urn:inferred") == 7
+    assert store.add(store.iter_construct(query), "urn:inferred") == 7
     assert len(store) == 14
     assert {(q.subject.value, q.object.value) for q in store.store.quads_for_pattern(None, P, None,
                                                                                         ox.NamedNode("urn:inferred"))} \
         == {(f"urn:n{i + 1}", f"urn:n{i}") for i in range(7)}
-    assert store.add(store.constructed("CONSTRUCT { ?x <urn:q> ?y } WHERE { ?x <urn:none> ?y }"), "urn:g") == 0
+    assert store.add(store.iter_construct("CONSTRUCT { ?x <urn:q> ?y } WHERE { ?x <urn:none> ?y }"), "urn:g") == 0
     assert not list(store.store.quads_for_pattern(None, Q, None, None))

@@ -127,18 +127,17 @@ def derive_into_store(path: str | Path, data: Sequence[str | Path] = (), *, incl
                               "store (import more data with `sovkg import`)")
     else:
         loaded = _add_bundled(store, asserted, include_case=include_case)
-    if _worth_a_copy(store):  # derived before: derived again in a copy, which then replaces it
+    copied = _worth_a_copy(store)  # derived before: derived again in a copy, which then replaces it
+    if copied:
         store = _asserted_copy(store)  # the old store is closed (its last reference dropped)
-        count = derive_store(store, as_of=as_of)
-        store.store.flush()
+    count = derive_store(store, as_of=as_of)
+    store.store.flush()
+    if copied:
         copy = store.path
         del store  # closed before it moves
         gc.collect()
         assert copy is not None
         _replace(Path(path), copy)
-        return count, loaded
-    count = derive_store(store, as_of=as_of)
-    store.store.flush()
     return count, loaded
 
 

@@ -98,9 +98,9 @@ class LocalStore:
 
     def construct(self, query: str) -> list[TripleTerms]:
         """Run a CONSTRUCT over the union of the graphs."""
-        return list(self.constructed(query))
+        return list(self.iter_construct(query))
 
-    def constructed(self, query: str) -> Iterator[TripleTerms]:
+    def iter_construct(self, query: str) -> Iterator[TripleTerms]:
         """Run a CONSTRUCT over the union of the graphs, its triples as they come (the query reads a snapshot of
         the store, so what is added meanwhile, by :meth:`add` say, is not read)."""
         result = self.store.query(query, use_default_graph_as_union=True)
