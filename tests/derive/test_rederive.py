@@ -3,7 +3,8 @@
 A store whose derived graph is large next to its asserted graphs is derived again in a copy of its
 asserted graphs, which then replaces it (``sovkg.derive.store_engine._asserted_copy``): the result must
 equal a first derivation on that day, the asserted graphs must be untouched, no working folder may be
-left behind, and a run that fails half-way must leave the store as it was.
+left behind, and a run that fails half-way must leave the store as it was (a store it created: no store at
+all; a store derived in place: its asserted graphs, and no date on what was derived, which readers refuse).
 """
 
 from __future__ import annotations
@@ -74,7 +75,8 @@ def test_a_failed_derivation_leaves_the_store_as_it_was(tmp_path: Path, monkeypa
         derive_into_store(folder, as_of=SECOND)
     monkeypatch.undo()
     assert _quads(folder, derived=True) | _quads(folder, derived=False) == before
-    derive_into_store(folder, as_of=SECOND)  # the next run clears the left-over copy and succeeds
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db"]  # the copy it derived in is gone
+    derive_into_store(folder, as_of=SECOND)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["db"]
     assert ("<https://w3id.org/sovkg/graph/inferred>", "<https://w3id.org/sovkg/ns#asOf>",
             '"2026-11-29"^^<http://www.w3.org/2001/XMLSchema#date>', str(INFERRED)) in _quads(folder, derived=True)
@@ -94,3 +96,41 @@ def test_an_imported_store_gets_the_bundled_files(tmp_path: Path) -> None:
     assert sorted((f.system_label, f.law_label, f.level) for f in findings if "CLOUD" in f.law_label) == [
         ("Patient records", "US CLOUD Act (18 U.S.C. § 2713)", "control")]
     assert derive_into_store(folder, include_case=False, as_of=SECOND)[1] == 0  # they are there now
+
+
+def _half_way(store: LocalStore, *, as_of: dt.date) -> int:
+    """A derivation that writes part of the derived graph, its date included, then crashes."""
+    store.add([(INFERRED, ox.NamedNode("https://w3id.org/sovkg/ns#asOf"),
+                ox.Literal(as_of.isoformat(), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))),
+               (ox.NamedNode("urn:x"), ox.NamedNode("urn:p"), ox.NamedNode("urn:y"))], INFERRED.value)
+    raise RuntimeError("interrupted")
+
+
+def test_a_failed_derivation_removes_the_store_it_created(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_engine, "derive_store", _half_way)
+    with pytest.raises(RuntimeError, match="interrupted"):
+        derive_into_store(tmp_path / "db", as_of=SECOND)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_derivation_in_place_leaves_no_derived_graph_readers_accept(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store an importer filled is derived in place; a crash half-way leaves its asserted graphs and takes the
+    derived graph's date away, so that ``--store`` readers say it holds no derived graph."""
+    from sovkg.core.errors import SovkgInputError
+    from sovkg.derive.knowledge_graph import derived_on
+    from sovkg.load.importers import run_import
+
+    folder = tmp_path / "db"
+    run_import("sheets", [ROOT / "templates" / "example"], store=folder)
+    asserted = _quads(folder, derived=False)
+    monkeypatch.setattr(store_engine, "derive_store", _half_way)
+    with pytest.raises(RuntimeError, match="interrupted"):
+        derive_into_store(folder, as_of=SECOND)
+    monkeypatch.undo()
+    assert asserted < _quads(folder, derived=False)  # the bundled files were added before the derivation
+    assert _quads(folder, derived=True) == {("<urn:x>", "<urn:p>", "<urn:y>", str(INFERRED))}
+    with pytest.raises(SovkgInputError, match="holds no derived graph"):
+        derived_on(open_existing_store(folder, read_only=True))
+    count, _ = derive_into_store(folder, as_of=SECOND)
+    assert derived_on(open_existing_store(folder, read_only=True)) == SECOND and count > 0

@@ -106,39 +106,71 @@ def derive_into_store(path: str | Path, data: Sequence[str | Path] = (), *, incl
     laws, nothing would be found exposed, and unknown would read as absent). A
     store derived before is derived again in a copy of its asserted graphs, which then replaces it, when that
     costs less than clearing its derived graph (:func:`_asserted_copy`, :func:`_worth_a_copy`).
+
+    A run that fails (bad input, an interruption) leaves nothing it made: a store folder it created is removed,
+    and so is the copy; a store derived in place keeps its asserted graphs and what was derived, without the
+    graph's ``sov:asOf``, so that readers refuse it (:func:`sovkg.derive.knowledge_graph.derived_on`) until a
+    run succeeds.
     """
+    folder = Path(path)
+    created = not folder.exists()
+    store: LocalStore | None = open_store(folder)
+    copy: Path | None = None
+    in_place = False
+    try:
+        assert store is not None
+        asserted = _asserted_graphs(store)
+        if not asserted:
+            loaded = _fill(store, data, include_case=include_case, scenario=scenario)
+        elif data or scenario is not None:
+            raise SovkgInputError(f"{path}: the store already holds a graph; --data and --scenario only fill an "
+                                  "empty store (import more data with `sovkg import`)")
+        else:
+            loaded = _add_bundled(store, asserted, include_case=include_case)
+        if _worth_a_copy(store):  # derived before: derived again in a copy, which then replaces it
+            store = _asserted_copy(store)  # the old store is closed (its last reference dropped)
+            copy = store.path
+        in_place = copy is None
+        count = derive_store(store, as_of=as_of)
+        store.store.flush()
+    except BaseException:  # nothing left behind that this run made: the store folder it created, or the copy
+        if in_place and not created and store is not None:  # the date readers look for goes: not a derived graph
+            for quad in list(store.store.quads_for_pattern(_INFERRED_NODE, _AS_OF, None, _INFERRED_NODE)):
+                store.store.remove(quad)
+            store.store.flush()
+        store = None
+        gc.collect()
+        if created:
+            shutil.rmtree(folder, ignore_errors=True)
+        elif copy is not None:
+            shutil.rmtree(copy, ignore_errors=True)
+        raise
+    if copy is not None:
+        store = None  # closed before it moves
+        gc.collect()
+        _replace(folder, copy)
+    return count, loaded
+
+
+_INFERRED_NODE = ox.NamedNode(str(INFERRED_GRAPH))
+_AS_OF = ox.NamedNode("https://w3id.org/sovkg/ns#asOf")
+
+
+def _fill(store: LocalStore, data: Sequence[str | Path], *, include_case: bool,
+          scenario: str | Path | None) -> int:
+    """Load the bundled files and ``data`` (and apply ``scenario``) into an empty store; return how many files were
+    loaded. Every file is parsed before anything is written, so bad input leaves the store as it was."""
     from sovkg.load.inputs import bundled_files, user_files
     from sovkg.load.rdf import load_files
 
-    store = open_store(path)
-    asserted = _asserted_graphs(store)
-    loaded = 0
-    if not asserted:
-        files = bundled_files(include_case=include_case) + user_files(data)
-        dataset = load_files(files)
-        if scenario is not None:
-            from sovkg.load.scenario import apply_scenario, as_scenario
+    files = bundled_files(include_case=include_case) + user_files(data)
+    dataset = load_files(files)
+    if scenario is not None:
+        from sovkg.load.scenario import apply_scenario, as_scenario
 
-            apply_scenario(dataset, as_scenario(scenario))
-        to_oxigraph(dataset, store.store)
-        loaded = len(files)
-    elif data or scenario is not None:
-        raise SovkgInputError(f"{path}: the store already holds a graph; --data and --scenario only fill an empty "
-                              "store (import more data with `sovkg import`)")
-    else:
-        loaded = _add_bundled(store, asserted, include_case=include_case)
-    copied = _worth_a_copy(store)  # derived before: derived again in a copy, which then replaces it
-    if copied:
-        store = _asserted_copy(store)  # the old store is closed (its last reference dropped)
-    count = derive_store(store, as_of=as_of)
-    store.store.flush()
-    if copied:
-        copy = store.path
-        del store  # closed before it moves
-        gc.collect()
-        assert copy is not None
-        _replace(Path(path), copy)
-    return count, loaded
+        apply_scenario(dataset, as_scenario(scenario))
+    to_oxigraph(dataset, store.store)
+    return len(files)
 
 
 def _add_bundled(store: LocalStore, asserted: Sequence[Any], *, include_case: bool) -> int:

@@ -133,12 +133,16 @@ _VARIABLES = {rule: (rule_.schema.split()[2], rule_.schema.split()[3]) for rule,
 """Each rule's (read, out) variables, as its schema side names them."""
 
 TRANSITIVE_EDGES = f"""SELECT ?p ?x ?y WHERE {{ ?p a owl:TransitiveProperty . {_INSTANCE_PREDICATE} ?x ?p ?y }}"""
-"""Rule ``prp-trp`` (``x p y, y p z ⇒ x p z``) reads the edges of every transitive property with this one query and
+"""Rule ``prp-trp`` (``x p y, y p z ⇒ x p z``) reads the edges of every transitive property (what this query
+selects; :func:`_transitive` reads them by an index scan per property, :data:`TRANSITIVE_PROPERTIES`) and
 closes them in Python (:func:`sovkg.derive.reachability.transitive_closure`): as a SPARQL join, each round of the
 rule enumerated every two-step chain, cubic in the nodes of a cycle (a ring of 300 companies each controlling the
 next: minutes), where the closure costs the edges plus the 90,000 pairs it gives. As an update it is
 ``INSERT {{ GRAPH <…/graph/inferred> {{ ?x ?p ?z }} }} WHERE {{ ?p a owl:TransitiveProperty . ?x ?p ?y . ?y ?p ?z }}``
 repeated until nothing is added."""
+
+TRANSITIVE_PROPERTIES = f"""SELECT DISTINCT ?p WHERE {{ ?p a owl:TransitiveProperty . {_INSTANCE_PREDICATE} }}"""
+"""The transitive properties whose edges :func:`_transitive` closes (the ?p of :data:`TRANSITIVE_EDGES`)."""
 
 _TIMED = " ".join(f"<{c}>" for c in TIMED_CLASSES)
 
@@ -547,10 +551,10 @@ def _transitive(store: LocalStore, schema: set[Any], since: set[Any] | None = No
     schema term never takes part, and an edge into one can only end a chain: the closure of the edges whose
     subject is not a schema term gives exactly the rule's fixpoint.
     """
-    edges: dict[Any, set[tuple[Any, Any]]] = {}
-    for row in store.select(PREFIXES + TRANSITIVE_EDGES):
-        if since is None or row["p"] in since:
-            edges.setdefault(row["p"], set()).add((row["x"], row["y"]))
+    quads = store.store.quads_for_pattern
+    edges: dict[Any, set[tuple[Any, Any]]] = {
+        p: {(q.subject, q.object) for q in quads(None, p, None, None)}  # type: ignore[arg-type]
+        for p in (row["p"] for row in store.select(PREFIXES + TRANSITIVE_PROPERTIES)) if since is None or p in since}
     return store.add(((x, p, z) for p, pairs in edges.items()
                       for x, z in transitive_closure((x, y) for x, y in pairs if x not in schema)
                       if (x, z) not in pairs), _INFERRED)

@@ -86,15 +86,8 @@ class LocalStore:
         result = self.store.query(query, use_default_graph_as_union=True, substitutions=subs or None)
         assert isinstance(result, ox.QuerySolutions)
         names = [v.value for v in result.variables]
-        rows: list[dict[str, Term]] = []
-        for solution in result:
-            row = {}
-            for name in names:
-                value = solution[name]
-                if value is not None:
-                    row[name] = value
-            rows.append(row)
-        return rows
+        return [{name: value for name, value in zip(names, solution, strict=True) if value is not None}
+                for solution in result]
 
     def construct(self, query: str) -> list[TripleTerms]:
         """Run a CONSTRUCT over the union of the graphs."""
@@ -113,11 +106,11 @@ class LocalStore:
         name = ox.NamedNode(graph)
         given = iter(triples)
         count = 0
-        while quads := [ox.Quad(s, p, o, name) for s, p, o in islice(given, CHUNK)]:
-            self.store.bulk_extend(quads)
-            if self.journal is not None:
-                self.journal.update(q.object if q.predicate == _RDF_TYPE else q.predicate for q in quads)
-            count += len(quads)
+        while chunk := list(islice(given, CHUNK)):
+            self.store.bulk_extend(ox.Quad(s, p, o, name) for s, p, o in chunk)  # no list of quads beside
+            if self.journal is not None:  # read from the triples: a quad's terms are new objects at each access
+                self.journal.update(o if p == _RDF_TYPE else p for _, p, o in chunk)
+            count += len(chunk)
         return count
 
     def ask(self, query: str) -> bool:
