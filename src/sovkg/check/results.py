@@ -12,8 +12,10 @@ from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SH, SKOS
+from rdflib.namespace import RDF, SH
 from rdflib.term import Node
+
+from sovkg.derive.common import label
 
 SEVERITIES: tuple[str, ...] = ("Violation", "Warning", "Info")
 """Result severities, most severe first (the sort order of a report)."""
@@ -98,19 +100,8 @@ class ValidationReport:
 
 
 def node_label(graph: Graph, node: Node | None) -> str:
-    """The node's rdfs:label (English preferred, then untagged, then any), else skos:prefLabel, else its IRI."""
-    if node is None:
-        return ""
-    labels = [v for v in graph.objects(node, RDFS.label) if isinstance(v, Literal)]
-    labels.sort(key=str)
-    for wanted in ("en", None):
-        for value in labels:
-            if value.language == wanted:
-                return str(value)
-    if labels:
-        return str(labels[0])
-    pref = graph.value(node, SKOS.prefLabel)
-    return str(pref) if pref is not None else str(node)
+    """The node's label as :func:`sovkg.derive.common.label` gives it (English preferred), else its IRI."""
+    return label(graph, node)
 
 
 def render_path(graph: Graph, path: Node) -> str:

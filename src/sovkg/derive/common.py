@@ -142,28 +142,32 @@ def _tail(node: Node) -> str:
 
 
 def label(graph: Graph, node: Node | None, lang: str = "en") -> str:
-    """The label of a node in ``lang`` (else the English or untagged one, else any label, else its IRI;
-    empty for None).
+    """The label of a node: its ``rdfs:label`` in ``lang``, else in English, else untagged, else its
+    ``skos:prefLabel``, else an ``rdfs:label`` in another language, else its IRI (empty for None). Of several of
+    the same rank, the least (by code point): the same label whatever order the triples were read in, and the
+    one the store engine's rules write (:func:`sovkg.derive.store_rules.label_of`).
 
     >>> g = Graph()
     >>> _ = g.add((KG["law/x"], RDFS.label, Literal("X Act", lang="en")))
     >>> _ = g.add((KG["law/x"], RDFS.label, Literal("loi X", lang="fr")))
     >>> label(g, KG["law/x"]), label(g, KG["law/x"], "fr"), label(g, KG["law/x"], "de")
     ('X Act', 'loi X', 'X Act')
+    >>> _ = g.add((KG["law/x"], RDFS.label, Literal("Act X", lang="en")))
+    >>> label(g, KG["law/x"])
+    'Act X'
     """
     if node is None:
         return ""
-    english: str | None = None
-    fallback: str | None = None
+    best: tuple[int, str] | None = None
     for value in graph.objects(node, RDFS.label):
         if isinstance(value, Literal):
-            if value.language == lang:
-                return str(value)
-            if value.language in (None, "en"):
-                english = english or str(value)
-            fallback = fallback or str(value)
-    if english is not None:
-        return english
-    for value in graph.objects(node, SKOS.prefLabel):
-        return str(value)
-    return fallback or str(node)
+            tag = value.language
+            rank = 0 if tag == lang else 1 if tag == "en" else 2 if tag is None else 4
+            if best is None or (rank, str(value)) < best:
+                best = (rank, str(value))
+    if best is not None and best[0] < 4:
+        return best[1]
+    preferred = [str(value) for value in graph.objects(node, SKOS.prefLabel)]
+    if preferred:
+        return min(preferred)
+    return best[1] if best is not None else str(node)
