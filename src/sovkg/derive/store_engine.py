@@ -33,11 +33,14 @@ from rdflib import XSD, Dataset, Graph, Literal
 from rdflib.term import Node
 
 from sovkg.core.errors import SovkgInputError
-from sovkg.core.namespaces import INFERRED_GRAPH
+from sovkg.core.namespaces import INFERRED_GRAPH, SOV
 from sovkg.derive.store_rules import derive_store
 from sovkg.model import ExposureFinding
 from sovkg.store.engine import LocalStore, open_cached_store, open_store, save_store
 from sovkg.store.oxigraph import from_oxigraph_term, to_oxigraph
+
+_INFERRED_NODE = ox.NamedNode(str(INFERRED_GRAPH))
+_AS_OF = ox.NamedNode(str(SOV.asOf))
 
 __all__ = ["cached_derived_store", "copy_inferred", "derive_dataset", "derive_into_store", "store_findings",
            "store_names"]
@@ -73,7 +76,7 @@ def copy_inferred(store: LocalStore, dataset: Dataset) -> None:
     """Replace the dataset's ``inferred`` graph with the store's."""
     inferred = dataset.graph(INFERRED_GRAPH)
     inferred.remove((None, None, None))
-    quads = store.store.quads_for_pattern(None, None, None, ox.NamedNode(str(INFERRED_GRAPH)))
+    quads = store.store.quads_for_pattern(None, None, None, _INFERRED_NODE)
     inferred.addN((from_oxigraph_term(q.subject), from_oxigraph_term(q.predicate), _decimal_form(q.object),
                    inferred) for q in quads)
 
@@ -114,11 +117,10 @@ def derive_into_store(path: str | Path, data: Sequence[str | Path] = (), *, incl
     """
     folder = Path(path)
     created = not folder.exists()
-    store: LocalStore | None = open_store(folder)
+    store = open_store(folder)
     copy: Path | None = None
     in_place = False
     try:
-        assert store is not None
         asserted = _asserted_graphs(store)
         if not asserted:
             loaded = _fill(store, data, include_case=include_case, scenario=scenario)
@@ -134,11 +136,11 @@ def derive_into_store(path: str | Path, data: Sequence[str | Path] = (), *, incl
         count = derive_store(store, as_of=as_of)
         store.store.flush()
     except BaseException:  # nothing left behind that this run made: the store folder it created, or the copy
-        if in_place and not created and store is not None:  # the date readers look for goes: not a derived graph
+        if in_place and not created:  # the date readers look for goes: not a derived graph
             for quad in list(store.store.quads_for_pattern(_INFERRED_NODE, _AS_OF, None, _INFERRED_NODE)):
                 store.store.remove(quad)
             store.store.flush()
-        store = None
+        del store  # closed before its folder is removed
         gc.collect()
         if created:
             shutil.rmtree(folder, ignore_errors=True)
@@ -146,14 +148,10 @@ def derive_into_store(path: str | Path, data: Sequence[str | Path] = (), *, incl
             shutil.rmtree(copy, ignore_errors=True)
         raise
     if copy is not None:
-        store = None  # closed before it moves
+        del store  # closed before it moves
         gc.collect()
         _replace(folder, copy)
     return count, loaded
-
-
-_INFERRED_NODE = ox.NamedNode(str(INFERRED_GRAPH))
-_AS_OF = ox.NamedNode("https://w3id.org/sovkg/ns#asOf")
 
 
 def _fill(store: LocalStore, data: Sequence[str | Path], *, include_case: bool,
@@ -189,8 +187,7 @@ def _add_bundled(store: LocalStore, asserted: Sequence[Any], *, include_case: bo
 
 def _asserted_graphs(store: LocalStore) -> list[Any]:
     """The store's named graphs but the inferred one."""
-    inferred = ox.NamedNode(str(INFERRED_GRAPH))
-    return [g for g in store.store.named_graphs() if g != inferred]
+    return [g for g in store.store.named_graphs() if g != _INFERRED_NODE]
 
 
 def _asserted_copy(store: LocalStore) -> LocalStore:

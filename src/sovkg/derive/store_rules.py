@@ -6,9 +6,9 @@ the number of derived triples. The rules are those of :mod:`sovkg.derive.run`, r
 order, each over the whole graph at once:
 
 1. **OWL RL subset** (``cax-sco``, ``prp-spo1``, ``prp-inv``, ``prp-trp``, ``prp-dom``,
-   ``prp-rng``): one SPARQL ``CONSTRUCT`` per rule (:data:`OWL_RL_RULES`), and ``prp-trp`` as one
-   ``SELECT`` of the transitive properties' edges closed per strongly connected component
-   (:data:`TRANSITIVE_EDGES`); a rule runs again only when one it reads from added triples (:data:`FEEDS`).
+   ``prp-rng``): one SPARQL ``CONSTRUCT`` per rule (:data:`OWL_RL_RULES`), and ``prp-trp`` as the
+   transitive properties' edges read by index scans and closed per strongly connected component
+   (:data:`TRANSITIVE_PROPERTIES`); a rule runs again only when one it reads from added triples (:data:`FEEDS`).
 2. **Dates**: the known-on-date marks and the date rule run in Python on what they read (one query
    each); the stakes dated by plain ``xsd:date`` bounds alone are judged in SPARQL (:data:`PLAIN_STAKE`).
 3. **Membership, adequacy, control** (``sov:memberOf``, ``sov:adequacyInForce``,
@@ -68,7 +68,7 @@ from sovkg.derive.run import (
 from sovkg.store.engine import LocalStore, TripleTerms
 from sovkg.store.oxigraph import from_oxigraph_term, to_oxigraph_term
 
-__all__ = ["APPLICABILITY", "OWL_RL_RULES", "PREFIXES", "TRANSITIVE_EDGES", "constructed_graph", "derive_store"]
+__all__ = ["APPLICABILITY", "OWL_RL_RULES", "PREFIXES", "TRANSITIVE_PROPERTIES", "constructed_graph", "derive_store"]
 
 PREFIXES = "".join(f"PREFIX {p}: <{n}>\n" for p, n in _PREFIX_MAP.items())
 """The prefixes every rule is written with."""
@@ -127,22 +127,19 @@ ring), bounded to the predicates or classes the rule gives: an unbounded ``MINUS
 of the store (``prp-spo1`` at 40,000 GLEIF entities on disk: 4.3 s, bounded: 0.4 s). A triple whose subject is one
 of the ontology's own terms is schema, not instance data, and is left out (``MINUS`` of :data:`SCHEMA_TERMS`), as
 :mod:`sovkg.derive.owl_rl` leaves it out. ``prp-trp`` is not among them: it runs as a closure
-(:data:`TRANSITIVE_EDGES`)."""
+(:data:`TRANSITIVE_PROPERTIES`)."""
 
 _VARIABLES = {rule: (rule_.schema.split()[2], rule_.schema.split()[3]) for rule, rule_ in OWL_RL_RULES.items()}
 """Each rule's (read, out) variables, as its schema side names them."""
 
-TRANSITIVE_EDGES = f"""SELECT ?p ?x ?y WHERE {{ ?p a owl:TransitiveProperty . {_INSTANCE_PREDICATE} ?x ?p ?y }}"""
-"""Rule ``prp-trp`` (``x p y, y p z ⇒ x p z``) reads the edges of every transitive property (what this query
-selects; :func:`_transitive` reads them by an index scan per property, :data:`TRANSITIVE_PROPERTIES`) and
-closes them in Python (:func:`sovkg.derive.reachability.transitive_closure`): as a SPARQL join, each round of the
-rule enumerated every two-step chain, cubic in the nodes of a cycle (a ring of 300 companies each controlling the
-next: minutes), where the closure costs the edges plus the 90,000 pairs it gives. As an update it is
+TRANSITIVE_PROPERTIES = f"""SELECT DISTINCT ?p WHERE {{ ?p a owl:TransitiveProperty . {_INSTANCE_PREDICATE} }}"""
+"""Rule ``prp-trp`` (``x p y, y p z ⇒ x p z``) reads the transitive properties with this query, then the edges of
+each by an index scan (:func:`_transitive`: the rows of one ``SELECT ?p ?x ?y`` of every edge cost a third more),
+and closes them in Python (:func:`sovkg.derive.reachability.transitive_closure`): as a SPARQL join, each round of
+the rule enumerated every two-step chain, cubic in the nodes of a cycle (a ring of 300 companies each controlling
+the next: minutes), where the closure costs the edges plus the 90,000 pairs it gives. As an update it is
 ``INSERT {{ GRAPH <…/graph/inferred> {{ ?x ?p ?z }} }} WHERE {{ ?p a owl:TransitiveProperty . ?x ?p ?y . ?y ?p ?z }}``
 repeated until nothing is added."""
-
-TRANSITIVE_PROPERTIES = f"""SELECT DISTINCT ?p WHERE {{ ?p a owl:TransitiveProperty . {_INSTANCE_PREDICATE} }}"""
-"""The transitive properties whose edges :func:`_transitive` closes (the ?p of :data:`TRANSITIVE_EDGES`)."""
 
 _TIMED = " ".join(f"<{c}>" for c in TIMED_CLASSES)
 
