@@ -22,7 +22,7 @@ from rdflib import Dataset, Graph
 from rdflib.term import Node
 
 from sovkg.core.errors import SovkgInputError
-from sovkg.core.namespaces import INFERRED_GRAPH, PREFIXES
+from sovkg.core.namespaces import INFERRED_GRAPH, PREFIXES, SOV
 from sovkg.derive.common import label, merged_graph
 from sovkg.derive.exposure import read_applicabilities, read_findings
 from sovkg.derive.run import derive
@@ -227,7 +227,7 @@ def open_knowledge_graph(store: LocalStore | EndpointStore) -> KnowledgeGraph:
 def derived_on(store: LocalStore | EndpointStore) -> dt.date:
     """The date the store's inferred graph was derived for (``sov:asOf``); an input error when it holds none."""
     rows = store.select(f"SELECT ?day WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ <{INFERRED_GRAPH}> "
-                        f"<https://w3id.org/sovkg/ns#asOf> ?day }} }}")
+                        f"<{SOV.asOf}> ?day }} }}")
     if not rows:
         where = getattr(store, "url", None) or getattr(store, "path", None) or "the store"
         raise SovkgInputError(f"{where}: holds no derived graph (run `sovkg derive --store PATH` first)")
